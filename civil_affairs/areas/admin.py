@@ -1,0 +1,60 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import policy
+from .models import Area, StaffAssignment
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Admin pages that obey the access policy: rows outside the user's areas do not exist.
+
+    `view_action`/`change_action` name the policy actions; subclasses call services from
+    `save_model` so that the admin holds no business rule.
+    """
+
+    view_action = ""
+    change_action = ""
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return policy.scope(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or policy.may(request.user, self.view_action, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or policy.may(request.user, self.change_action, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdmin):
+    view_action = "person.view"
+    change_action = "area.manage"
+    list_display = ["code", "name", "level", "parent", "approval_delegated"]
+    list_filter = ["level", "approval_delegated"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "area"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "area__name", "area__code"]
+    raw_id_fields = ["area"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[StaffAssignment]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(area_id__in=policy.area_ids(request.user, {policy.ADMINISTRATOR}))

@@ -1,0 +1,164 @@
+"""The one access policy of the portal.
+
+A staff member works in the areas assigned to them and everything below (a township
+assignment covers its villages). Every read goes through `scope(user, queryset)`; every
+write through `require(user, action, obj)`. An object outside the user's areas is
+answered with 404, never with its data. Which role may do which action is the ACTIONS
+table below: the only place such a rule lives.
+
+Models opt in by naming the path to their area: `area_lookup = "household__area"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Area, Role, StaffAssignment
+
+CASEWORKER = Role.CASEWORKER
+REVIEWER = Role.TOWNSHIP_REVIEWER
+APPROVER = Role.COUNTY_APPROVER
+FINANCE = Role.FINANCE
+ADMINISTRATOR = Role.ADMINISTRATOR
+EVERYONE = frozenset(Role)
+
+# action -> roles that may perform it (in an area that covers the object)
+ACTIONS: dict[str, frozenset[str]] = {
+    # people
+    "person.view": EVERYONE,
+    "person.create": frozenset({CASEWORKER, ADMINISTRATOR}),
+    "person.update": frozenset({CASEWORKER, ADMINISTRATOR}),
+    "person.view_full_id": frozenset({CASEWORKER, REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
+    "person.export": EVERYONE,
+    "person.export_full_id": frozenset({FINANCE, ADMINISTRATOR}),
+    # areas and staff
+    "area.manage": frozenset({ADMINISTRATOR}),
+    # relief
+    "household.view": EVERYONE,
+    "household.create": frozenset({CASEWORKER, ADMINISTRATOR}),
+    "household.update": frozenset({CASEWORKER, ADMINISTRATOR}),
+    "household.import": frozenset({CASEWORKER, ADMINISTRATOR}),
+    "application.create": frozenset({CASEWORKER}),
+    "application.casework": frozenset({CASEWORKER}),  # accept, visit, notice, submit
+    "application.review": frozenset({REVIEWER}),
+    "application.approve": frozenset({APPROVER}),
+    "application.approve_delegated": frozenset({REVIEWER}),  # township approval where delegated
+    "application.refuse": frozenset({CASEWORKER, REVIEWER, APPROVER}),
+    "application.withdraw": frozenset({CASEWORKER}),
+    "entitlement.review": frozenset({CASEWORKER}),
+    "standard.manage": frozenset({ADMINISTRATOR}),
+    # payments
+    "payroll.view": frozenset({REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
+    "payroll.generate": frozenset({FINANCE}),
+    "payroll.hold": frozenset({FINANCE, APPROVER}),
+    "payroll.submit": frozenset({FINANCE}),
+    "payroll.approve": frozenset({APPROVER}),
+    "payroll.export": frozenset({FINANCE}),
+    "payroll.bank_return": frozenset({FINANCE}),
+    "payroll.export_full_id": frozenset({FINANCE}),
+    "ledger.manage": frozenset({FINANCE}),
+    # cross-checks
+    "crosscheck.upload": frozenset({APPROVER, ADMINISTRATOR}),
+    "crosscheck.run": frozenset({APPROVER, ADMINISTRATOR}),
+    "warning.view": EVERYONE,
+    "warning.resolve": frozenset({CASEWORKER, APPROVER}),
+}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _assignments(user: Any) -> list[StaffAssignment]:
+    cached = getattr(user, "_policy_assignments", None)
+    if cached is None:
+        cached = list(StaffAssignment.objects.filter(user=user).select_related("area"))
+        user._policy_assignments = cached
+    return cached
+
+
+def area_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+    """Ids of every area the user works in (for `roles`, or any role), subtrees included."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    wanted = set(roles) if roles is not None else None
+    codes = {a.area.code for a in _assignments(user) if wanted is None or a.role in wanted}
+    if not codes:
+        return set()
+    cache: dict[frozenset[str], set[int]] = user.__dict__.setdefault("_policy_area_ids", {})
+    key = frozenset(codes)
+    if key not in cache:
+        condition = reduce(lambda q, code: q | Q(code__startswith=code), codes, Q())
+        cache[key] = set(Area.objects.filter(condition).values_list("id", flat=True))
+    return cache[key]
+
+
+def roles(user: Any) -> set[str]:
+    return {a.role for a in _assignments(user)} if user.is_authenticated else set()
+
+
+def is_unrestricted(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def scope(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Only the rows in the user's areas."""
+    if is_unrestricted(user):
+        return queryset
+    lookup = area_lookup(queryset.model)
+    return queryset.filter(**{f"{lookup}__in": area_ids(user)})
+
+
+def area_lookup(model: type[models.Model]) -> str:
+    if model is Area:
+        return "pk"
+    try:
+        return model.area_lookup  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        raise TypeError(f"{model.__name__} names no area_lookup: it cannot be scoped") from None
+
+
+def area_of(obj: models.Model) -> Area:
+    if isinstance(obj, Area):
+        return obj
+    value: Any = obj
+    for part in area_lookup(type(obj)).split("__"):
+        value = getattr(value, part)
+    return value  # type: ignore[no-any-return]
+
+
+def may(user: Any, action: str, obj: models.Model | None = None, area: Area | None = None) -> bool:
+    try:
+        require(user, action, obj, area=area)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def require(
+    user: Any, action: str, obj: models.Model | None = None, *, area: Area | None = None
+) -> None:
+    """Raise unless `user` may do `action` to `obj` (or in `area`).
+
+    Outside the user's areas: Http404, so nothing about the object leaks.
+    Inside, but not in a role allowed to do it: PermissionDenied with the reason.
+    """
+    allowed = ACTIONS[action]
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please log in."))
+    target = area if area is not None else (area_of(obj) if obj is not None else None)
+    if is_unrestricted(user):
+        return
+    if target is not None and target.pk not in area_ids(user):
+        raise Http404
+    permitted = area_ids(user, allowed)
+    if (target is None and not permitted) or (target is not None and target.pk not in permitted):
+        raise PermissionDenied(
+            _("Your role does not allow this action (%(action)s).") % {"action": action}
+        )

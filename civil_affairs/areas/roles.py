@@ -1,0 +1,86 @@
+"""Django groups mirror the roles, so the admin's model permissions follow the role.
+
+`sync_groups` runs after every migrate; a user joins a role's group through
+`services.assignment_create`. Which *area* a permission covers is the policy's business.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import Role
+
+VIEW_PEOPLE = ["people.view_person", "areas.view_area"]
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    Role.CASEWORKER: [
+        *VIEW_PEOPLE,
+        "people.add_person",
+        "people.change_person",
+        "relief.view_household",
+        "relief.add_household",
+        "relief.change_household",
+        "relief.view_application",
+        "relief.view_entitlement",
+        "crosscheck.view_warning",
+    ],
+    Role.TOWNSHIP_REVIEWER: [
+        *VIEW_PEOPLE,
+        "relief.view_household",
+        "relief.view_application",
+        "relief.view_entitlement",
+        "payments.view_payroll",
+        "payments.view_payment",
+    ],
+    Role.COUNTY_APPROVER: [
+        *VIEW_PEOPLE,
+        "relief.view_household",
+        "relief.view_application",
+        "relief.view_entitlement",
+        "payments.view_payroll",
+        "payments.view_payment",
+        "crosscheck.view_externallist",
+        "crosscheck.add_externallist",
+        "crosscheck.view_warning",
+    ],
+    Role.FINANCE: [
+        *VIEW_PEOPLE,
+        "relief.view_entitlement",
+        "payments.view_payroll",
+        "payments.view_payment",
+        "payments.view_ledgerentry",
+    ],
+    Role.ADMINISTRATOR: [
+        *VIEW_PEOPLE,
+        "areas.add_area",
+        "areas.change_area",
+        "areas.view_staffassignment",
+        "areas.add_staffassignment",
+        "areas.change_staffassignment",
+        "people.add_person",
+        "people.change_person",
+        "people.view_accesslog",
+        "relief.view_household",
+        "relief.add_household",
+        "relief.change_household",
+        "relief.view_standard",
+        "relief.add_standard",
+        "relief.change_standard",
+        "crosscheck.view_matchrule",
+        "crosscheck.change_matchrule",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+    ],
+}
+
+
+def sync_groups(**_: object) -> None:
+    for role, names in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:  # an app that is not installed yet grants nothing
+                wanted.append(perm)
+        group.permissions.set(wanted)

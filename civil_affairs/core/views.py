@@ -1,0 +1,49 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import StaffAssignment
+
+# The home page's cards: (title, url name, policy action that shows it)
+APPS: list[tuple[Any, str, str]] = [
+    (_("People"), "people:list", "person.view"),
+]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    assignments = StaffAssignment.objects.filter(user=request.user).select_related("area")
+    apps = [(title, url) for title, url, action in APPS if policy.may(request.user, action)]
+    return render(request, "home.html", {"assignments": assignments, "apps": apps})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, 503 with the failing part otherwise."""
+    state: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        state["database"] = "ok"
+    except Exception as exc:
+        state["database"] = f"down: {exc.__class__.__name__}"
+    state["broker"] = _broker_state()
+    healthy = all(value == "ok" for value in state.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **state}, status=200 if healthy else 503
+    )
+
+
+def _broker_state() -> str:
+    from civil_affairs.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"down: {exc.__class__.__name__}"

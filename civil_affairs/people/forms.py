@@ -1,0 +1,33 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.forms import BootstrapForm
+from civil_affairs.core.validators import clean_id_number
+
+from .models import Person
+
+
+class PersonForm(BootstrapForm):
+    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=1)
+    name = forms.CharField(label=_("name"), max_length=50)
+    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    bank_name = forms.CharField(label=_("bank"), max_length=100, required=False)
+    bank_account = forms.CharField(label=_("bank account"), max_length=32, required=False)
+
+    def __init__(self, *args: Any, user: Any, person: Person | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = policy.scope(user, Area.objects.all())
+        if person is not None:
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].initial = person.masked_id_number
+
+    def clean_id_number(self) -> str:
+        if self.fields["id_number"].disabled:
+            return ""
+        return clean_id_number(self.cleaned_data["id_number"])

@@ -1,0 +1,28 @@
+"""Reads on people, always through the access policy."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from civil_affairs.areas import policy
+from civil_affairs.core.validators import clean_id_number
+
+from .models import Person
+
+
+def person_search(*, user: Any, query: str = "") -> QuerySet[Person]:
+    """A full ID number matches exactly; anything else is a name prefix."""
+    people = policy.scope(user, Person.objects.select_related("area"))
+    query = query.strip()
+    if not query:
+        return people.order_by("area__code", "name")
+    try:
+        return people.filter(id_number=clean_id_number(query))
+    except ValidationError:  # not an ID number: search names
+        return people.filter(name__startswith=query).order_by("name")
+
+
+def person_get(*, user: Any, pk: int) -> Person:
+    return get_object_or_404(policy.scope(user, Person.objects.select_related("area")), pk=pk)

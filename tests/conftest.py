@@ -1,0 +1,65 @@
+"""Shared fixtures: the demo area tree and one user per role (township A and B, county)."""
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from civil_affairs.areas.models import Area, Role
+from civil_affairs.areas.services import assignment_create
+from civil_affairs.core import demo
+
+from .factories import PersonFactory, UserFactory
+
+PASSWORD = "pw"
+
+
+@pytest.fixture
+def areas(db: Any) -> SimpleNamespace:
+    tree = demo.load_areas()
+    return SimpleNamespace(
+        county=tree["430922"],
+        a=tree["430922100"],
+        b=tree["430922101"],
+        village_a=tree["430922100201"],
+        village_b=tree["430922101201"],
+        by_code=tree,
+    )
+
+
+def _user(username: str, role: str, area: Area) -> Any:
+    user = UserFactory(username=username)
+    assignment_create(user=user, area=area, role=role)
+    return user
+
+
+@pytest.fixture
+def staff(areas: SimpleNamespace) -> SimpleNamespace:
+    """caseworker_a/b, reviewer_a/b, approver, finance, admin."""
+    return SimpleNamespace(
+        caseworker_a=_user("caseworker_a", Role.CASEWORKER, areas.a),
+        caseworker_b=_user("caseworker_b", Role.CASEWORKER, areas.b),
+        reviewer_a=_user("reviewer_a", Role.TOWNSHIP_REVIEWER, areas.a),
+        reviewer_b=_user("reviewer_b", Role.TOWNSHIP_REVIEWER, areas.b),
+        approver=_user("approver", Role.COUNTY_APPROVER, areas.county),
+        approver2=_user("approver2", Role.COUNTY_APPROVER, areas.county),
+        finance=_user("finance", Role.FINANCE, areas.county),
+        admin=_user("administrator", Role.ADMINISTRATOR, areas.county),
+    )
+
+
+def login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def person_a(areas: SimpleNamespace) -> Any:
+    return PersonFactory(area=areas.village_a, name="甲镇居民")
+
+
+@pytest.fixture
+def person_b(areas: SimpleNamespace) -> Any:
+    return PersonFactory(area=areas.village_b, name="乙镇居民")

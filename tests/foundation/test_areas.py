@@ -1,0 +1,66 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.areas.services import area_create
+from civil_affairs.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_area_codes_are_checked_against_level_and_parent(areas, staff):
+    with pytest.raises(ValidationError) as exc:
+        area_create(
+            actor=staff.admin, code="43092210", name="x", level="township", parent=areas.county
+        )
+    assert "code" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        area_create(
+            actor=staff.admin, code="430923100", name="x", level="township", parent=areas.county
+        )
+    assert "430922" in exc.value.message_dict["code"][0]
+    with pytest.raises(ValidationError) as exc:
+        area_create(
+            actor=staff.admin, code="430922100301", name="x", level="village", parent=areas.county
+        )
+    assert "parent" in exc.value.message_dict
+    village = area_create(
+        actor=staff.admin, code="430922100301", name="新村", level="village", parent=areas.a
+    )
+    assert village.township == areas.a
+
+
+def test_only_administrators_create_areas(areas, staff):
+    with pytest.raises(PermissionDenied):
+        area_create(
+            actor=staff.caseworker_a, code="430922100302", name="x", level="village", parent=areas.a
+        )
+    assert not Area.objects.filter(code="430922100302").exists()
+
+
+def test_scope_covers_the_assigned_area_and_below(staff, person_a, person_b):
+    assert list(policy.scope(staff.caseworker_a, Person.objects.all())) == [person_a]
+    assert list(policy.scope(staff.caseworker_b, Person.objects.all())) == [person_b]
+    assert set(policy.scope(staff.approver, Person.objects.all())) == {person_a, person_b}
+
+
+def test_require_answers_404_outside_and_403_for_the_wrong_role(staff, person_a, person_b):
+    policy.require(staff.caseworker_a, "person.update", person_a)
+    with pytest.raises(Http404):
+        policy.require(staff.caseworker_a, "person.update", person_b)
+    with pytest.raises(PermissionDenied):
+        policy.require(staff.finance, "person.update", person_a)
+
+
+def test_user_without_assignment_sees_nothing(db, person_a):
+    from tests.factories import UserFactory
+
+    assert not policy.scope(UserFactory(), Person.objects.all()).exists()
+
+
+def test_roles_are_django_groups_with_permissions(staff):
+    assert set(staff.caseworker_a.groups.values_list("name", flat=True)) == {"caseworker"}
+    assert staff.caseworker_a.has_perm("people.change_person")
+    assert not staff.finance.has_perm("people.change_person")

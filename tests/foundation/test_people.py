@@ -1,0 +1,79 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from civil_affairs.core.validators import mask_id_number
+from civil_affairs.people import services
+from civil_affairs.people.models import AccessLog, Person
+
+pytestmark = pytest.mark.django_db
+
+VALID = "11010519491231002X"
+BAD_ID_NUMBERS = {
+    "110105194912310021": "check character",  # wrong check digit
+    "110105194913310029": "impossible",  # month 13
+    "1101051949123100": "18 characters",  # too short
+}
+
+
+def test_create_derives_birth_date_and_sex(staff, areas):
+    person = services.person_create(
+        actor=staff.caseworker_a, id_number=VALID.lower(), name="测试", area=areas.village_a
+    )
+    assert person.id_number == VALID
+    assert str(person.birth_date) == "1949-12-31"
+    assert person.sex == "F"  # sequence 002: even
+    assert person.history.count() == 1
+    assert person.history.first().history_user == staff.caseworker_a
+
+
+@pytest.mark.parametrize(("number", "words"), BAD_ID_NUMBERS.items())
+def test_invalid_id_numbers_are_refused_on_the_field(staff, areas, number, words):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            actor=staff.caseworker_a, id_number=number, name="x", area=areas.village_a
+        )
+    assert words in exc.value.message_dict["id_number"][0]
+    assert not Person.objects.exists()
+
+
+def test_one_person_per_id_number(staff, areas, person_a):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            actor=staff.caseworker_a, id_number=person_a.id_number, name="x", area=areas.village_a
+        )
+    assert "already" in exc.value.message_dict["id_number"][0]
+
+
+def test_cannot_create_in_another_township(staff, areas):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            actor=staff.caseworker_a, id_number=VALID, name="x", area=areas.village_b
+        )
+    assert "area" in exc.value.message_dict
+    assert not Person.objects.exists()
+
+
+def test_update_keeps_history_with_old_and_new_values(staff, person_a):
+    services.person_update(actor=staff.caseworker_a, person=person_a, phone="13800000000")
+    newest, older = person_a.history.all()[:2]
+    delta = newest.diff_against(older)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("phone", "", "13800000000")]
+    assert newest.history_user == staff.caseworker_a
+
+
+def test_update_of_another_township_is_404(staff, person_b):
+    with pytest.raises(Http404):
+        services.person_update(actor=staff.caseworker_a, person=person_b, phone="1")
+
+
+def test_masking():
+    assert mask_id_number("430922198001010015") == "430922********0015"
+
+
+def test_reveal_is_logged(staff, person_a):
+    assert (
+        services.person_reveal_id(actor=staff.caseworker_a, person=person_a) == person_a.id_number
+    )
+    log = AccessLog.objects.get()
+    assert (log.user, log.person, log.action) == (staff.caseworker_a, person_a, "view_id")

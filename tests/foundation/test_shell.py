@@ -1,0 +1,134 @@
+"""The portal's shell: history on every model, health, deploy settings, login lockout, languages."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.test import Client, override_settings
+from simple_history.models import registered_models
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {
+    "core",
+    "areas",
+    "people",
+    "relief",
+    "eldercare",
+    "children",
+    "governance",
+    "social_orgs",
+    "funeral",
+    "payments",
+    "crosscheck",
+    "dashboard",
+}
+# Append-only records are evidence themselves; a history of them would only repeat them.
+APPEND_ONLY = {"core.StatusChange", "people.AccessLog"}
+
+
+def test_every_model_of_our_apps_keeps_history():
+    missing = []
+    for model in apps.get_models():
+        label = f"{model._meta.app_label}.{model.__name__}"
+        if model._meta.app_label not in OUR_APPS or label in APPEND_ONLY:
+            continue
+        if model.__name__.startswith("Historical") or getattr(model, "history_exempt", ""):
+            continue
+        if model not in registered_models.values() and model._meta.db_table not in {
+            m._meta.db_table for m in registered_models.values()
+        }:
+            missing.append(label)
+    assert missing == []
+
+
+def test_history_exemptions_say_why():
+    for model in apps.get_models():
+        reason = getattr(model, "history_exempt", None)
+        if reason is not None:
+            assert len(reason) > 20, f"{model.__name__}.history_exempt must explain itself"
+
+
+def test_healthz_ok():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] == "ok"
+
+
+def test_healthz_503_when_broker_down():
+    from civil_affairs.celery import app
+
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = Client().get("/healthz")
+    finally:
+        app.conf.broker_url = old
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("down")
+    assert response.json()["database"] == "ok"
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "civil_affairs.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60 + "-production-secret-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_celery_settings_are_ones_celery_reads():
+    from civil_affairs.celery import app
+
+    names = [n for n in dir(settings) if n.startswith("CELERY_")]
+    assert names
+    for name in names:
+        key = name.removeprefix("CELERY_").lower()
+        assert key in app.conf, f"{name} is not a Celery setting: nothing reads it"
+        assert app.conf[key] == getattr(settings, name)
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_login_locks_after_repeated_failures(staff):
+    client = Client()
+    for _ in range(3):
+        client.post("/login/", {"username": "caseworker_a", "password": "wrong"})
+    response = client.post("/login/", {"username": "caseworker_a", "password": "pw"})
+    assert response.status_code == 429
+    assert 'id="locked-out"' in response.content.decode()
+
+
+def test_login_and_home_lists_areas(staff):
+    client = Client()
+    response = client.post("/login/", {"username": "caseworker_a", "password": "pw"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "桃花江镇" in page
+    assert "灰山港镇" not in page
+
+
+def test_home_in_both_languages(staff):
+    client = Client()
+    client.force_login(staff.caseworker_a, backend="django.contrib.auth.backends.ModelBackend")
+    chinese = client.get("/").content.decode()
+    assert "你的辖区" in chinese
+    assert 'lang="zh-hans"' in chinese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert "Your areas" in english
+    assert 'lang="en"' in english
