@@ -5,10 +5,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from civil_affairs.core import views as core_views
+from civil_affairs.crosscheck import api as crosscheck_api
+from civil_affairs.payments import api as payments_api
 from civil_affairs.people.api import PersonViewSet
+from relief import api as relief_api
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
+for prefix, viewset, basename in [
+    *relief_api.routes,
+    *payments_api.routes,
+    *crosscheck_api.routes,
+]:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,6 +26,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("civil_affairs.people.urls")),
+    path("relief/", include("relief.urls")),
+    path("payments/", include("civil_affairs.payments.urls")),
+    path("crosscheck/", include("civil_affairs.crosscheck.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReliefConfig(AppConfig):
     name = "relief"
     verbose_name = _("Social assistance")
+
+    def ready(self) -> None:
+        from .payroll import register_providers
+
+        register_providers()

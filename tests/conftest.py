@@ -63,3 +63,49 @@ def person_a(areas: SimpleNamespace) -> Any:
 @pytest.fixture
 def person_b(areas: SimpleNamespace) -> Any:
     return PersonFactory(area=areas.village_b, name="乙镇居民")
+
+
+# ---- browser tests: Playwright driving Debian's Chromium (never Playwright's own download)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's ORM calls in the test are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A fresh browser context per test; `page.base` is the live server's URL."""
+    context = browser.new_context(locale="zh-CN")
+    tab = context.new_page()
+    tab.base = live_server.url
+    yield tab
+    context.close()
+
+
+def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{page.base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#current-user")

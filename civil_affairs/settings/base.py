@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "civil_affairs.core",
     "civil_affairs.areas",
     "civil_affairs.people",
+    "civil_affairs.payments",
+    "civil_affairs.crosscheck",
     # domain apps
     "relief",
     "eldercare",

@@ -178,8 +178,9 @@ def test_admin_changelist_and_change_view_scoped(staff, person_a, person_b):
 
 
 def test_admin_export_is_scoped_masked_and_logged(staff, person_a, person_b):
+    chosen = {f"PersonResource_{field}": "on" for field in ("id_number", "name", "area_code")}
     response = login(staff.caseworker_a).post(
-        "/admin/people/person/export/", {"format": "0", "resource": "0", "export_items": []}
+        "/admin/people/person/export/", {"format": "0", "resource": "0", **chosen}
     )
     body = response.content.decode("utf-8-sig")
     assert person_a.masked_id_number in body

@@ -1,0 +1,41 @@
+"""Programs plug into the payroll here (rule 3 of DESIGN.md).
+
+A provider gives, for a payroll month, the SQL of its payable rows and its named params:
+
+    SELECT person_id, area_id, month, amount, source_id
+
+one row per (person, month) — the payroll month itself and any arrears months the program
+owes in it — set-based, never a Python loop over people. `area_id` is where the row is
+paid (the engine chunks and scopes by it); `source_id` points back at the program's own
+record (an entitlement) so every yuan can be traced.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+RowsSql = Callable[[datetime.date], tuple[str, dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    program: str  # stored on each payment row, e.g. "dibao"
+    label: str
+    rows_sql: RowsSql
+
+
+_providers: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> None:
+    _providers[provider.program] = provider
+
+
+def get(program: str) -> Provider:
+    return _providers[program]
+
+
+def all_providers() -> list[Provider]:
+    return list(_providers.values())
