@@ -15,6 +15,16 @@ from .factories import PersonFactory, UserFactory
 PASSWORD = "pw"
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (a request in English must not leak)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def areas(db: Any) -> SimpleNamespace:
     tree = demo.load_areas()

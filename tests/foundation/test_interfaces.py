@@ -117,7 +117,7 @@ def test_api_create_invalid_id_400_with_field(staff, areas):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "check character" in response.json()["id_number"][0]
+    assert "校验码错误" in response.json()["id_number"][0]
     assert not Person.objects.exists()
 
 
@@ -178,7 +178,7 @@ def test_admin_changelist_and_change_view_scoped(staff, person_a, person_b):
 
 
 def test_admin_export_is_scoped_masked_and_logged(staff, person_a, person_b):
-    chosen = {f"PersonResource_{field}": "on" for field in ("id_number", "name", "area_code")}
+    chosen = {f"personresource_{field}": "on" for field in ("id_number", "name", "area_code")}
     response = login(staff.caseworker_a).post(
         "/admin/people/person/export/", {"format": "0", "resource": "0", **chosen}
     )
@@ -194,7 +194,7 @@ def test_admin_add_refuses_invalid_id(staff, areas):
         {"id_number": "110105194912310021", "name": "x", "area": areas.village_a.pk},
     )
     assert response.status_code == 200
-    assert "check character" in response.content.decode()
+    assert "校验码错误" in response.content.decode()
     assert not Person.objects.exists()
 
 
@@ -209,3 +209,13 @@ def test_access_log_is_read_only_in_admin(staff, person_a):
         client.post(f"/admin/people/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert AccessLog.objects.count() == 1
+
+
+def test_api_messages_follow_the_language(staff, areas):
+    response = login(staff.caseworker_a).post(
+        "/api/people/",
+        {"id_number": "110105194912310021", "name": "x", "area": areas.village_a.code},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["id_number"] == ["The check character of this ID number is wrong."]

@@ -9,10 +9,11 @@ from civil_affairs.people.models import AccessLog, Person
 pytestmark = pytest.mark.django_db
 
 VALID = "11010519491231002X"
+# The interface speaks Chinese by default: messages are checked as the clerk reads them.
 BAD_ID_NUMBERS = {
-    "110105194912310021": "check character",  # wrong check digit
-    "110105194913310029": "impossible",  # month 13
-    "1101051949123100": "18 characters",  # too short
+    "110105194912310021": "校验码错误",  # wrong check digit
+    "110105194913310029": "出生日期不存在",  # month 13
+    "1101051949123100": "应为18位",  # too short
 }
 
 
@@ -42,7 +43,7 @@ def test_one_person_per_id_number(staff, areas, person_a):
         services.person_create(
             actor=staff.caseworker_a, id_number=person_a.id_number, name="x", area=areas.village_a
         )
-    assert "already" in exc.value.message_dict["id_number"][0]
+    assert "已登记" in exc.value.message_dict["id_number"][0]
 
 
 def test_cannot_create_in_another_township(staff, areas):
