@@ -24,11 +24,11 @@ echo "  API docs:                  http://$HOST:$PORT/api/docs/"
 echo "  Database: ${DATABASE_URL%%\?*}"
 echo "  Broker:   ${REDIS_URL:-kombu filesystem transport under var/broker}"
 echo "  Demo logins (password demo-2026):"
-$PY - <<'PYEOF'
+$PY manage.py shell -v0 -c '
 from civil_affairs.core.demo import USERS
 for username, name, role, area in USERS:
-    print(f"    {username:<14} {role.label:<18} {area}  {name}")
-PYEOF
+    print(f"    {username:<14} {role.value:<18} {area}  {name}")'
+
 echo "  Worker and beat logs: var/log/"
 echo
 exec $PY manage.py runserver "$HOST:$PORT"
