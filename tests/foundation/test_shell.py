@@ -132,3 +132,10 @@ def test_home_in_both_languages(staff):
     english = client.get("/").content.decode()
     assert "Your areas" in english
     assert 'lang="en"' in english
+
+
+def test_pages_default_to_chinese_whatever_the_browser_says(staff):
+    client = Client()
+    client.force_login(staff.caseworker_a, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "你的辖区" in page
