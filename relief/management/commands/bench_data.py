@@ -58,10 +58,11 @@ SELECT i, h, id, body || substr('{ID_CHECK}', (
            SELECT sum(substr(body, k, 1)::int * (ARRAY[{ID_WEIGHTS}])[k])::int %% 11
            FROM generate_series(1, 17) AS k) + 1, 1) AS id_number,
        birth, CASE WHEN seq %% 2 = 1 THEN 'M' ELSE 'F' END AS sex,
-       substr(%(surnames)s, (i * 7919) %% char_length(%(surnames)s) + 1, 1)
-       || substr(%(given)s, (i * 31) %% char_length(%(given)s) + 1, 1)
+       substr(%(surnames)s, ((i * 7919) %% char_length(%(surnames)s))::int + 1, 1)
+       || substr(%(given)s, ((i * 31) %% char_length(%(given)s))::int + 1, 1)
        || CASE WHEN i %% 3 = 0 THEN ''
-               ELSE substr(%(given)s, (i * 17 + 3) %% char_length(%(given)s) + 1, 1) END
+               ELSE substr(%(given)s, ((i * 17 + 3) %% char_length(%(given)s))::int + 1, 1)
+               END
        AS name
 FROM (
     SELECT i, i %% %(households)s AS h,
@@ -69,7 +70,7 @@ FROM (
            %(first_birth)s::date
                + (((i / {SEQUENCES})::bigint * 7919) %% {BIRTH_DAYS})::int AS birth,
            {FIRST_SEQUENCE} + i %% {SEQUENCES} AS seq
-    FROM generate_series(0, %(persons)s - 1) AS i
+    FROM generate_series(0::bigint, %(persons)s - 1) AS i
 ) AS p
 CROSS JOIN LATERAL (
     SELECT '{COUNTY_CODE}' || to_char(birth, 'YYYYMMDD') || lpad(seq::text, 3, '0') AS body
