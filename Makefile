@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES = eval "$$($(PY) scripts/local_services.py env $(1))"
 
-.PHONY: run test bench lint format stop venv translations
+.PHONY: run test bench lint typecheck format stop venv translations
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: venv
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,8 +21,8 @@ class Area(TimeStampedModel):
         TOWNSHIP = "township", _("Township or street")
         VILLAGE = "village", _("Village or community")
 
-    CODE_LENGTH = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-    PARENT_LEVEL = {Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP}
+    CODE_LENGTH: dict[str, int] = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+    PARENT_LEVEL: dict[str, str] = {Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP}
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -49,7 +51,7 @@ class Area(TimeStampedModel):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         length = self.CODE_LENGTH.get(self.level)
         if not self.code.isdigit() or (length and len(self.code) != length):
             errors["code"] = _("A %(level)s code is %(length)d digits.") % {

@@ -54,6 +54,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "application.refuse": frozenset({CASEWORKER, REVIEWER, APPROVER}),
     "application.withdraw": frozenset({CASEWORKER}),
     "entitlement.review": frozenset({CASEWORKER}),
+    # stop, suspend, resume, change amount, gradual exit (reviews, cross-check warnings)
+    "entitlement.manage": frozenset({CASEWORKER, APPROVER}),
+    "homeless.manage": frozenset({CASEWORKER}),
+    "medical_aid.record": frozenset({CASEWORKER}),
     "standard.manage": frozenset({ADMINISTRATOR}),
     # payments
     "payroll.view": frozenset({REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
@@ -75,7 +79,8 @@ ACTIONS: dict[str, frozenset[str]] = {
 M = TypeVar("M", bound=models.Model)
 
 
-def _assignments(user: Any) -> list[StaffAssignment]:
+def assignments(user: Any) -> list[StaffAssignment]:
+    """The user's assignments (area and role), read once per request."""
     cached = getattr(user, "_policy_assignments", None)
     if cached is None:
         cached = list(StaffAssignment.objects.filter(user=user).select_related("area"))
@@ -88,7 +93,7 @@ def area_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     wanted = set(roles) if roles is not None else None
-    codes = {a.area.code for a in _assignments(user) if wanted is None or a.role in wanted}
+    codes = {a.area.code for a in assignments(user) if wanted is None or a.role in wanted}
     if not codes:
         return set()
     cache: dict[frozenset[str], set[int]] = user.__dict__.setdefault("_policy_area_ids", {})
@@ -100,7 +105,7 @@ def area_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
 
 
 def roles(user: Any) -> set[str]:
-    return {a.role for a in _assignments(user)} if user.is_authenticated else set()
+    return {a.role for a in assignments(user)} if user.is_authenticated else set()
 
 
 def is_unrestricted(user: Any) -> bool:

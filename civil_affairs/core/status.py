@@ -53,5 +53,5 @@ def history(obj: models.Model) -> models.QuerySet[StatusChange]:
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).flatchoices)
+    choices = dict(getattr(obj._meta.get_field(field), "flatchoices", []))
     return str(choices.get(value, value))

@@ -8,7 +8,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
-from civil_affairs.areas.models import StaffAssignment
 
 # The home page's cards: (title, url name, policy action that shows it). A card whose page
 # does not exist yet is left out.
@@ -34,7 +33,7 @@ def _exists(url_name: str) -> bool:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = StaffAssignment.objects.filter(user=request.user).select_related("area")
+    assignments = policy.assignments(request.user)
     apps = [
         (title, url)
         for title, url, action in APPS

@@ -37,7 +37,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["sex", "birth_date"]
         # validation is the service's: the serializer only parses
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"name": {"validators": []}}
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

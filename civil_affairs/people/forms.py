@@ -22,7 +22,9 @@ class PersonForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, person: Person | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = policy.scope(user, Area.objects.all())
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = policy.scope(user, Area.objects.all())
         if person is not None:
             self.fields["id_number"].disabled = True
             self.fields["id_number"].initial = person.masked_id_number
