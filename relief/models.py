@@ -72,6 +72,23 @@ class Entitlement(TimeStampedModel):
         verbose_name=_("household"),
         help_text=_("Set for dibao, which is paid per household to its head."),
     )
+    application = models.ForeignKey(
+        "relief.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entitlements",
+        verbose_name=_("application"),
+    )
+    standard = models.ForeignKey(
+        "relief.Standard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("standard used"),
+        help_text=_("The main standard row the amount was computed from (all are in the basis)."),
+    )
     monthly_amount = models.DecimalField(
         _("monthly amount"), max_digits=14, decimal_places=2, help_text=_("The amount now.")
     )
@@ -289,3 +306,550 @@ class HouseholdMember(TimeStampedModel):
     @property
     def monthly_income(self) -> Decimal:
         return sum((getattr(self, f) for f in self.INCOME_FIELDS), Decimal("0.00"))
+
+
+class Standard(TimeStampedModel):
+    """One effective-dated amount, multiple, count or period of a program, for an area.
+
+    Looked up for an area by walking up the tree (village → township → county), so that a
+    county-wide row applies unless a township (or village) has its own. Months are their first
+    day; `valid_to` is the last month it applies (inclusive), empty while in force.
+    """
+
+    class Kind(models.TextChoices):
+        DIBAO = "dibao", _("Dibao standard (per person per month)")
+        DIBAO_FLOOR = "dibao_floor", _("Dibao: smallest monthly benefit")
+        ASSET_DEPOSITS = "asset_deposits", _("Dibao asset test: most deposits per member")
+        ASSET_VEHICLES = "asset_vehicles", _("Dibao asset test: most vehicles per household")
+        ASSET_HOMES = "asset_homes", _("Dibao asset test: most homes per household")
+        EP_MULTIPLE = "ep_multiple", _("Extreme poverty: basic living as a multiple of dibao")
+        EP_CARE = "ep_care", _("Extreme poverty: monthly care amount")
+        DISABILITY_LIVING = "disability_living", _("Disability living subsidy (monthly)")
+        DISABILITY_CARE = "disability_care", _("Severe disability care subsidy (monthly)")
+        TEMP_TOWNSHIP_LIMIT = (
+            "temp_township_limit",
+            _("Temporary assistance: most a township may approve"),
+        )
+        NOTICE_DAYS = "notice_days", _("Public notice: days")
+        GRADUAL_EXIT_MONTHS = "gradual_exit_months", _("Gradual exit: months")
+        REVIEW_MONTHS = "review_months", _("Review interval: months")
+
+    class Unit(models.TextChoices):
+        YUAN = "yuan", _("yuan")
+        MULTIPLE = "multiple", _("multiple")
+        COUNT = "count", _("count")
+        DAYS = "days", _("days")
+        MONTHS = "months", _("months")
+
+    UNITS = {
+        Kind.DIBAO: Unit.YUAN,
+        Kind.DIBAO_FLOOR: Unit.YUAN,
+        Kind.ASSET_DEPOSITS: Unit.YUAN,
+        Kind.ASSET_VEHICLES: Unit.COUNT,
+        Kind.ASSET_HOMES: Unit.COUNT,
+        Kind.EP_MULTIPLE: Unit.MULTIPLE,
+        Kind.EP_CARE: Unit.YUAN,
+        Kind.DISABILITY_LIVING: Unit.YUAN,
+        Kind.DISABILITY_CARE: Unit.YUAN,
+        Kind.TEMP_TOWNSHIP_LIMIT: Unit.YUAN,
+        Kind.NOTICE_DAYS: Unit.DAYS,
+        Kind.GRADUAL_EXIT_MONTHS: Unit.MONTHS,
+        Kind.REVIEW_MONTHS: Unit.MONTHS,
+    }
+    # The variants a kind is split by (empty: none). Care subsidy rows are per disability
+    # grade ("1") or grade and type ("3:intellectual"): the grades the county lists.
+    VARIANTS: dict[str, tuple[str, ...] | None] = {
+        Kind.DIBAO: ("urban", "rural"),
+        Kind.EP_CARE: ("full", "partial", "none"),
+        Kind.REVIEW_MONTHS: ("A", "B", "C"),
+        Kind.DISABILITY_CARE: None,  # free: "<grade>" or "<grade>:<type>"
+    }
+    # Which entitlements a new row of a kind changes (standard_apply)
+    PROGRAMS = {
+        Kind.DIBAO: (Program.DIBAO, Program.EXTREME_POVERTY),
+        Kind.DIBAO_FLOOR: (Program.DIBAO,),
+        Kind.EP_MULTIPLE: (Program.EXTREME_POVERTY,),
+        Kind.EP_CARE: (Program.EXTREME_POVERTY,),
+        Kind.DISABILITY_LIVING: (Program.DISABILITY_LIVING,),
+        Kind.DISABILITY_CARE: (Program.DISABILITY_CARE,),
+    }
+
+    area_lookup = "area"
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    variant = models.CharField(
+        _("variant"),
+        max_length=24,
+        blank=True,
+        help_text=_(
+            "Dibao: urban or rural. Care amount: full, partial or none (self-care). "
+            "Review interval: household category A, B or C. Care subsidy: the disability "
+            "grade, or grade:type such as 3:intellectual."
+        ),
+    )
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    valid_from = models.DateField(_("from month"))
+    valid_to = models.DateField(_("to month"), null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    applied_at = models.DateTimeField(
+        _("applied to entitlements at"), null=True, blank=True, editable=False
+    )
+    applied_count = models.PositiveIntegerField(
+        _("entitlements changed"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        ordering = ["kind", "variant", "area__code", "-valid_from"]
+        indexes = [models.Index(fields=["kind", "variant", "area", "valid_from"])]
+
+    def __str__(self) -> str:
+        variant = f" {self.variant}" if self.variant else ""
+        return (
+            f"{self.get_kind_display()}{variant} · {self.area.name} · "
+            f"{self.valid_from:%Y-%m}: {self.value} {self.Unit(self.unit).label}"
+        )
+
+    @property
+    def unit(self) -> str:
+        return self.UNITS[self.Kind(self.kind)]
+
+
+class Application(TimeStampedModel):
+    """An application for assistance and the case that follows it, as one state machine.
+
+    applied → accepted → visited → cross-check requested → cleared → public notice →
+    submitted (to the township) → reviewed → approved → in payment; refused or withdrawn
+    at any step before approval. Temporary assistance skips the cross-check and the notice,
+    and urgent temporary assistance may be paid first and documented after.
+    """
+
+    class Kind(models.TextChoices):
+        DIBAO = "dibao", _("Minimum living allowance")
+        EXTREME_POVERTY = "extreme_poverty", _("Extreme-poverty support")
+        DISABILITY_LIVING = "disability_living", _("Disability living subsidy")
+        DISABILITY_CARE = "disability_care", _("Severe disability care subsidy")
+        TEMPORARY = "temporary", _("Temporary assistance")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACCEPTED = "accepted", _("Accepted")
+        VISITED = "visited", _("Home visit done")
+        CROSSCHECK_REQUESTED = "crosscheck_requested", _("Cross-check requested")
+        CROSSCHECK_CLEARED = "crosscheck_cleared", _("Cross-check cleared")
+        IN_NOTICE = "in_notice", _("In public notice")
+        SUBMITTED = "submitted", _("Submitted to the township")
+        REVIEWED = "reviewed", _("Reviewed by the township")
+        APPROVED = "approved", _("Approved")
+        IN_PAYMENT = "in_payment", _("In payment")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    S = Status
+    OPEN = (
+        S.APPLIED,
+        S.ACCEPTED,
+        S.VISITED,
+        S.CROSSCHECK_REQUESTED,
+        S.CROSSCHECK_CLEARED,
+        S.IN_NOTICE,
+        S.SUBMITTED,
+        S.REVIEWED,
+    )
+    TRANSITIONS = {
+        S.APPLIED: {S.ACCEPTED, S.APPROVED, S.REFUSED, S.WITHDRAWN},  # approved: pay first
+        S.ACCEPTED: {S.VISITED, S.REFUSED, S.WITHDRAWN},
+        S.VISITED: {S.CROSSCHECK_REQUESTED, S.SUBMITTED, S.REFUSED, S.WITHDRAWN},
+        S.CROSSCHECK_REQUESTED: {S.CROSSCHECK_CLEARED, S.REFUSED, S.WITHDRAWN},
+        S.CROSSCHECK_CLEARED: {S.IN_NOTICE, S.REFUSED, S.WITHDRAWN},
+        S.IN_NOTICE: {S.SUBMITTED, S.REFUSED, S.WITHDRAWN},
+        S.SUBMITTED: {S.REVIEWED, S.REFUSED, S.WITHDRAWN},
+        S.REVIEWED: {S.APPROVED, S.REFUSED, S.WITHDRAWN},
+        S.APPROVED: {S.IN_PAYMENT},
+        S.IN_PAYMENT: set(),
+        S.REFUSED: set(),
+        S.WITHDRAWN: set(),
+    }
+
+    class Coverage(models.TextChoices):
+        HOUSEHOLD = "household", _("The whole household")
+        SINGLE = "single", _("One member alone (单人保)")
+
+    class SupportMode(models.TextChoices):
+        CENTRALISED = "centralised", _("Centralised (in a care home)")
+        DISPERSED = "dispersed", _("Dispersed (at home)")
+
+    class SelfCare(models.TextChoices):
+        FULL = "full", _("Fully able to care for themselves")
+        PARTIAL = "partial", _("Partly able to care for themselves")
+        NONE = "none", _("Unable to care for themselves")
+
+    class AssistanceKind(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency")
+        EXPENSE = "expense", _("Sudden expense")
+
+    area_lookup = "household__area"
+
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("household"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="relief_applications",
+        verbose_name=_("applicant"),
+        help_text=_("For household dibao the head; otherwise the person assisted."),
+    )
+    program = models.CharField(_("program"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.APPLIED
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    statement = models.TextField(
+        _("what the applicant says"), blank=True, validators=[validate_no_formula]
+    )
+    coverage = models.CharField(_("coverage"), max_length=10, choices=Coverage.choices, blank=True)
+    support_mode = models.CharField(
+        _("support mode"), max_length=12, choices=SupportMode.choices, blank=True
+    )
+    self_care = models.CharField(
+        _("self-care ability"), max_length=8, choices=SelfCare.choices, blank=True
+    )
+    assistance_kind = models.CharField(
+        _("assistance kind"), max_length=10, choices=AssistanceKind.choices, blank=True
+    )
+    requested_amount = models.DecimalField(
+        _("amount asked for"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    urgent = models.BooleanField(_("urgent: pay first, document after"), default=False)
+    documents_pending = models.BooleanField(_("documents still to come"), default=False)
+    start_month = models.DateField(
+        _("first month"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to start the month after approval."),
+    )
+    applied_on = models.DateField(_("applied on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    crosscheck_note = models.TextField(_("cross-check result"), blank=True)
+    notice_start = models.DateField(_("notice from"), null=True, blank=True)
+    notice_end = models.DateField(_("notice until"), null=True, blank=True)
+    notice_objections = models.TextField(_("objections during the notice"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_opinion = models.TextField(_("township opinion"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_amount = models.DecimalField(
+        _("approved amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-applied_on", "-id"]
+        indexes = [models.Index(fields=["status", "program"], name="application_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} · {self.person.name} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.program != self.Kind.TEMPORARY
+
+
+class HomeVisit(TimeStampedModel):
+    """The home visit (入户调查) of an application."""
+
+    area_lookup = "application__household__area"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="visits", verbose_name=_("application")
+    )
+    visited_on = models.DateField(_("visited on"))
+    visitors = models.CharField(_("visitors"), max_length=200, validators=[validate_no_formula])
+    findings = models.TextField(_("findings"), validators=[validate_no_formula])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["visited_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on}: {self.visitors}"
+
+
+class VisitPhoto(TimeStampedModel):
+    area_lookup = "visit__application__household__area"
+
+    visit = models.ForeignKey(
+        HomeVisit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("home visit")
+    )
+    image = models.FileField(_("photo"), upload_to="relief/visits/%Y/%m/")
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Review(TimeStampedModel):
+    """A periodic review of a household in payment (dynamic management)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        OVERDUE = "overdue", _("Overdue")
+        DONE = "done", _("Done")
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", _("Continue unchanged")
+        ADJUST = "adjust", _("Adjust the amount")
+        SUSPEND = "suspend", _("Suspend")
+        STOP = "stop", _("Stop")
+        GRADUAL_EXIT = "gradual_exit", _("Gradual exit")
+
+    TRANSITIONS = {
+        Status.DUE: {Status.OVERDUE, Status.DONE},
+        Status.OVERDUE: {Status.DONE},
+        Status.DONE: set(),
+    }
+
+    area_lookup = "household__area"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("household")
+    )
+    due_date = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE
+    )
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
+    effective_month = models.DateField(_("effective month"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_formula])
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~Q(status="done"),
+                name="one_open_review_per_household",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="review_due")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.due_date} · {self.get_status_display()}"
+
+
+class PatrolZone(TimeStampedModel):
+    """A designated patrol zone for homeless and beggar relief."""
+
+    area_lookup = "area"
+
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_no_formula])
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("patrolled"), default=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("patrol zone")
+        verbose_name_plural = _("patrol zones")
+        ordering = ["area", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HomelessCase(TimeStampedModel):
+    """A homeless person or beggar taken in by the relief station, until they leave it."""
+
+    class Status(models.TextChoices):
+        IN_STATION = "in_station", _("In the station")
+        LONG_STAY = "long_stay", _("Long-stay resident")
+        RETURNED = "returned", _("Returned home")
+        PLACED = "placed", _("Placed")
+        LEFT = "left", _("Left on their own")
+
+    TRANSITIONS = {
+        Status.IN_STATION: {Status.LONG_STAY, Status.RETURNED, Status.PLACED, Status.LEFT},
+        Status.LONG_STAY: {Status.RETURNED, Status.PLACED, Status.LEFT},
+        Status.RETURNED: set(),
+        Status.PLACED: set(),
+        Status.LEFT: set(),
+    }
+
+    area_lookup = "area"
+
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    zone = models.ForeignKey(
+        PatrolZone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("found in patrol zone"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person, when identified"),
+    )
+    name = models.CharField(
+        _("name or description"), max_length=100, validators=[validate_no_formula]
+    )
+    found_on = models.DateField(_("taken in on"))
+    found_place = models.CharField(
+        _("found at"), max_length=200, blank=True, validators=[validate_no_formula]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_STATION
+    )
+    destination = models.CharField(
+        _("destination"),
+        max_length=200,
+        blank=True,
+        help_text=_("The home address returned to, or the institution placed in."),
+    )
+    closed_on = models.DateField(_("left on"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("homeless relief case")
+        verbose_name_plural = _("homeless relief cases")
+        ordering = ["-found_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.found_on})"
+
+
+class HomelessService(TimeStampedModel):
+    """A service given to a homeless relief case (food, lodging, medical care, fare home…)."""
+
+    class Kind(models.TextChoices):
+        FOOD = "food", _("Food")
+        LODGING = "lodging", _("Lodging")
+        CLOTHING = "clothing", _("Clothing")
+        MEDICAL = "medical", _("Medical care")
+        FARE = "fare", _("Fare home")
+        ESCORT = "escort", _("Escorted home")
+        COUNSELLING = "counselling", _("Counselling")
+
+    area_lookup = "case__area"
+
+    case = models.ForeignKey(
+        HomelessCase, on_delete=models.CASCADE, related_name="services", verbose_name=_("case")
+    )
+    kind = models.CharField(_("service"), max_length=12, choices=Kind.choices)
+    given_on = models.DateField(_("given on"))
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("service given")
+        verbose_name_plural = _("services given")
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.given_on}"
+
+
+class MedicalAid(TimeStampedModel):
+    """Charity medical aid paid to a dibao patient for one treatment (one person-time)."""
+
+    area_lookup = "household__area"
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="medical_aid", verbose_name=_("household")
+    )
+    hospital = models.CharField(_("hospital"), max_length=100, validators=[validate_no_formula])
+    treated_on = models.DateField(_("treated on"))
+    total_cost = models.DecimalField(_("total cost"), max_digits=14, decimal_places=2)
+    insurance_paid = models.DecimalField(
+        _("paid by medical insurance"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    aid_amount = models.DecimalField(_("aid paid"), max_digits=14, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("charity medical aid")
+        verbose_name_plural = _("charity medical aid")
+        ordering = ["-treated_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.treated_on} · {self.aid_amount}"

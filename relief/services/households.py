@@ -1,0 +1,392 @@
+"""Households and their members: intake and changes. The forms, the admin, the import and the
+API all call these functions.
+
+Members are given as plain dicts (the fields of MEMBER_FIELDS, values as typed or as read
+from a file); `clean_member` turns one into typed values or a ValidationError naming the
+field, so that the import reports exactly the same problems as the intake form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.validators import (
+    clean_id_number,
+    parse_disability_certificate,
+    validate_no_formula,
+)
+from civil_affairs.people.models import Person
+from civil_affairs.people.services import person_create
+
+from ..models import Entitlement, Household, HouseholdMember
+
+Member = HouseholdMember
+MONEY_FIELDS = (*Member.INCOME_FIELDS, "deposits")
+COUNT_FIELDS = ("vehicles", "real_estate")
+MEMBER_FIELDS = (
+    "id_number",
+    "name",
+    "relationship",
+    "work_capacity",
+    "disability_certificate",
+    "health",
+    *MONEY_FIELDS,
+    *COUNT_FIELDS,
+)
+HOUSEHOLD_FIELDS = ("area", "address", "registered_type", "category")
+EDITABLE_HOUSEHOLD_FIELDS = ("address", "registered_type", "category", "caseworker")
+
+
+def _choice(value: Any, choices: type[Any], field: str, default: str | None = None) -> str:
+    """A choice given by its code or by its label, in Chinese or English."""
+    text = str(value or "").strip()
+    if not text:
+        if default is not None:
+            return default
+        raise ValidationError({field: _("This field is required.")})
+    codes = {c.lower(): c for c in choices.values}
+    if text.lower() in codes:
+        return codes[text.lower()]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels = {str(label).lower(): code for code, label in choices.choices}
+        if text.lower() in labels:
+            return labels[text.lower()]
+    raise ValidationError(
+        {
+            field: _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(str(label) for label in choices.labels)}
+        }
+    )
+
+
+def _formula(value: Any, field: str) -> None:
+    if isinstance(value, str) and value.strip()[:1] in ("=", "@"):
+        raise ValidationError(
+            {field: _("A cell may not hold a formula (it starts with “%(c)s”).") % {"c": value[0]}}
+        )
+
+
+def _amount(value: Any, field: str) -> Decimal:
+    _formula(value, field)
+    if value is None or str(value).strip() == "":
+        return Decimal("0.00")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError({field: _("“%(v)s” is not an amount.") % {"v": value}}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: _("“%(v)s” is not an amount.") % {"v": value}})
+    if amount < 0:
+        raise ValidationError({field: _("An income or asset cannot be negative.")})
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError({field: _("Amounts have at most two decimal places.")})
+    if amount >= Decimal("1e12"):
+        raise ValidationError({field: _("This amount is too large.")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _count(value: Any, field: str) -> int:
+    _formula(value, field)
+    if value is None or str(value).strip() == "":
+        return 0
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError({field: _("“%(v)s” is not a whole number.") % {"v": value}}) from None
+    if number != number.to_integral_value() or number < 0 or number > 100:
+        raise ValidationError({field: _("Give a whole number from 0 to 100.")})
+    return int(number)
+
+
+def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed member values from what was typed or read, or a ValidationError per field."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+
+    def run(field: str, fn: Any) -> None:
+        try:
+            out[field] = fn()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, messages in exc.message_dict.items():
+                    errors.setdefault(key, []).extend(messages)
+            else:
+                errors.setdefault(field, []).extend(exc.messages)
+
+    def text(field: str, max_length: int, required: bool = False) -> str:
+        value = str(data.get(field) or "").strip()
+        if required and not value:
+            raise ValidationError({field: _("This field is required.")})
+        validate_no_formula(value)
+        if len(value) > max_length:
+            raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
+        return value
+
+    run("id_number", lambda: _id_number(data.get("id_number")))
+    run("name", lambda: text("name", 50, required=True))
+    run(
+        "relationship",
+        lambda: _choice(data.get("relationship"), Member.Relationship, "relationship"),
+    )
+    run(
+        "work_capacity",
+        lambda: _choice(
+            data.get("work_capacity"),
+            Member.WorkCapacity,
+            "work_capacity",
+            Member.WorkCapacity.FULL,
+        ),
+    )
+    run(
+        "health",
+        lambda: _choice(data.get("health"), Member.Health, "health", Member.Health.HEALTHY),
+    )
+    for field in MONEY_FIELDS:
+        run(field, lambda field=field: _amount(data.get(field), field))
+    for field in COUNT_FIELDS:
+        run(field, lambda field=field: _count(data.get(field), field))
+    run("disability_certificate", lambda: text("disability_certificate", 20))
+    certificate = out.get("disability_certificate")
+    if certificate:
+        try:
+            parsed = parse_disability_certificate(certificate)
+        except ValidationError as exc:
+            errors.setdefault("disability_certificate", []).extend(exc.messages)
+        else:
+            if out.get("id_number") and parsed.id_number != out["id_number"]:
+                errors.setdefault("disability_certificate", []).append(
+                    _("The certificate number does not start with this member's ID number.")
+                )
+            out["disability_certificate"] = certificate.upper()
+            out["disability_type"] = parsed.disability_type
+            out["disability_grade"] = parsed.grade
+    else:
+        out["disability_type"] = ""
+        out["disability_grade"] = None
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _id_number(value: Any) -> str:
+    _formula(value, "id_number")
+    try:
+        return clean_id_number(str(value or ""))
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+
+
+def check_household_fields(
+    *, actor: Any, area: Area, registered_type: str, category: str
+) -> tuple[str, str]:
+    if area.level != Area.Level.VILLAGE:
+        raise ValidationError({"area": _("A household lives in a village or community.")})
+    if area.pk not in policy.area_ids(actor) and not policy.is_unrestricted(actor):
+        raise ValidationError({"area": _("This area is not one of yours.")})
+    return (
+        _choice(registered_type, Household.RegisteredType, "registered_type"),
+        _choice(category, Household.Category, "category", Household.Category.A),
+    )
+
+
+def check_composition(members: list[dict[str, Any]]) -> None:
+    """One head, nobody twice."""
+    heads = [m for m in members if m["relationship"] == Member.Relationship.HEAD]
+    if not members:
+        raise ValidationError({"members": _("A household has at least one member.")})
+    if len(heads) != 1:
+        raise ValidationError(
+            {
+                "members": _("A household has exactly one head; this one has %(n)d.")
+                % {"n": len(heads)}
+            }
+        )
+    seen: set[str] = set()
+    for member in members:
+        if member["id_number"] in seen:
+            raise ValidationError(
+                {"members": _("%(id)s is listed twice.") % {"id": member["id_number"]}}
+            )
+        seen.add(member["id_number"])
+
+
+def _member_errors(index: int, name: str, exc: ValidationError) -> ValidationError:
+    """Prefix each message with the member's row so the form can say which one is wrong."""
+    messages = []
+    for field, msgs in (
+        exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    ):
+        label = (
+            str(Member._meta.get_field(field).verbose_name) if field in _model_fields() else field
+        )
+        for msg in msgs:
+            prefix = _("Member %(n)d (%(name)s)") % {"n": index, "name": name or "?"}
+            messages.append(f"{prefix}, {label}: {msg}" if label else f"{prefix}: {msg}")
+    return ValidationError({"members": messages})
+
+
+def _model_fields() -> set[str]:
+    return {f.name for f in Member._meta.get_fields()}
+
+
+def _person_for(actor: Any, member: dict[str, Any], area: Area) -> Person:
+    """The person on file with this ID number, or a new one in the household's area."""
+    person = Person.objects.filter(id_number=member["id_number"]).first()
+    if person is None:
+        return person_create(
+            actor=actor, id_number=member["id_number"], name=member["name"], area=area
+        )
+    if not policy.scope(actor, Person.objects.filter(pk=person.pk)).exists():
+        raise ValidationError(
+            {"id_number": _("This ID number is on file in an area outside yours.")}
+        )
+    if person.name != member["name"]:
+        raise ValidationError(
+            {
+                "name": _("The person on file with this ID number is called %(name)s.")
+                % {"name": person.name}
+            }
+        )
+    return person
+
+
+def _member_values(member: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in member.items() if k not in ("id_number", "name")}
+
+
+def _save(obj: Any, actor: Any) -> None:
+    obj._history_user = actor
+    obj.full_clean()
+    obj.save()
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: Any,
+    area: Area,
+    registered_type: str,
+    category: str = Household.Category.A,
+    address: str = "",
+    members: Iterable[Mapping[str, Any]],
+    caseworker: Any = None,
+) -> Household:
+    """A household with its members, in one go: all of it or nothing."""
+    policy.require(actor, "household.create", area=area)
+    registered_type, category = check_household_fields(
+        actor=actor, area=area, registered_type=registered_type, category=category
+    )
+    validate_no_formula(address)
+    cleaned = []
+    for index, data in enumerate(members, 1):
+        try:
+            cleaned.append(clean_member(data))
+        except ValidationError as exc:
+            raise _member_errors(index, str(data.get("name") or ""), exc) from None
+    check_composition(cleaned)
+    household = Household(
+        area=area,
+        address=address.strip(),
+        registered_type=registered_type,
+        category=category,
+        caseworker=caseworker if caseworker is not None else _caseworker(actor),
+    )
+    _save(household, actor)
+    for index, member in enumerate(cleaned, 1):
+        try:
+            _add_member(actor, household, member)
+        except ValidationError as exc:
+            raise _member_errors(index, member["name"], exc) from None
+    return household
+
+
+def _caseworker(actor: Any) -> Any:
+    return actor if policy.CASEWORKER in policy.roles(actor) else None
+
+
+def _add_member(actor: Any, household: Household, member: dict[str, Any]) -> HouseholdMember:
+    person = _person_for(actor, member, household.area)
+    other = Member.objects.filter(person=person).exclude(household=household).first()
+    if other is not None:
+        raise ValidationError(
+            {"id_number": _("This person is already a member of another household on file.")}
+        )
+    row = Member(household=household, person=person, **_member_values(member))
+    _save(row, actor)
+    return row
+
+
+@transaction.atomic
+def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
+    """Change address, registered type, review category or responsible caseworker."""
+    unknown = set(changes) - set(EDITABLE_HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed.") for field in unknown})
+    policy.require(actor, "household.update", household)
+    if "registered_type" in changes:
+        changes["registered_type"] = _choice(
+            changes["registered_type"], Household.RegisteredType, "registered_type"
+        )
+    if "category" in changes:
+        changes["category"] = _choice(changes["category"], Household.Category, "category")
+    for field, value in changes.items():
+        setattr(household, field, value)
+    _save(household, actor)
+    return household
+
+
+@transaction.atomic
+def household_set_members(
+    *, actor: Any, household: Household, members: Iterable[Mapping[str, Any]]
+) -> Household:
+    """Make the member list what is given: members are matched by ID number, updated, added;
+    those not listed leave the household (unless an open entitlement is paid to them)."""
+    policy.require(actor, "household.update", household)
+    cleaned = []
+    for index, data in enumerate(members, 1):
+        try:
+            cleaned.append(clean_member(data))
+        except ValidationError as exc:
+            raise _member_errors(index, str(data.get("name") or ""), exc) from None
+    check_composition(cleaned)
+    wanted = {m["id_number"] for m in cleaned}
+    current = {m.person.id_number: m for m in household.members.select_related("person")}
+    for number, row in current.items():
+        if number in wanted:
+            continue
+        if Entitlement.objects.filter(person=row.person, household=household).exclude(
+            status=Entitlement.Status.STOPPED
+        ):
+            raise ValidationError(
+                {
+                    "members": _(
+                        "%(name)s receives the household's dibao: stop it before they leave."
+                    )
+                    % {"name": row.person.name}
+                }
+            )
+        row._history_user = actor  # type: ignore[attr-defined]
+        row.delete()
+    for index, member in enumerate(cleaned, 1):
+        row = current.get(member["id_number"])
+        try:
+            if row is None:
+                _add_member(actor, household, member)
+            else:
+                for field, value in _member_values(member).items():
+                    setattr(row, field, value)
+                _save(row, actor)
+        except ValidationError as exc:
+            raise _member_errors(index, member["name"], exc) from None
+    household.save(update_fields=["updated_at"])
+    return household
