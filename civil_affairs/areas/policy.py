@@ -72,6 +72,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # cross-checks
     "crosscheck.upload": frozenset({APPROVER, ADMINISTRATOR}),
     "crosscheck.run": frozenset({APPROVER, ADMINISTRATOR}),
+    "crosscheck.view": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),  # lists and runs
+    "crosscheck.rules": frozenset({ADMINISTRATOR}),  # rules, thresholds, the schedule
+    "warning.supervise": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),  # overdue warnings
     "warning.view": EVERYONE,
     "warning.resolve": frozenset({CASEWORKER, APPROVER}),
 }

@@ -1,5 +1,356 @@
-"""REST endpoints of this app: (prefix, viewset, basename) triples, registered in urls.py."""
+"""REST endpoints: lists (upload, rejected rows), runs, warnings (confirm, dismiss).
+
+Serializers only parse; the services decide and the selectors scope every read.
+"""
+
+from __future__ import annotations
 
 from typing import Any
 
-routes: list[tuple[str, Any, str]] = []
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.months import parse_month
+
+from . import selectors, services
+from .kinds import LIST_KINDS
+from .models import Action, ExternalList, MatchRun, RejectedRow, Warning
+
+
+class MonthField(serializers.Field):
+    """YYYY-MM in and out."""
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%Y-%m}"
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return parse_month(str(data))
+        except ValueError:
+            raise serializers.ValidationError("YYYY-MM") from None
+
+
+class ExternalListSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ExternalList
+        fields = [
+            "id",
+            "kind",
+            "area",
+            "valid_on",
+            "source",
+            "original_name",
+            "columns",
+            "encoding",
+            "status",
+            "progress",
+            "rows_total",
+            "rows_loaded",
+            "rows_rejected",
+            "error",
+            "created_at",
+            "loaded_at",
+        ]
+        read_only_fields = fields
+
+
+class ListUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in LIST_KINDS])
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    valid_on = serializers.DateField()
+    source = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+    delimiter = serializers.CharField(max_length=1, required=False, default=",")
+    columns = serializers.JSONField(
+        required=False, help_text="field → column heading; default: the saved mapping"
+    )
+
+
+class RejectedRowSerializer(serializers.ModelSerializer):
+    problem_text = serializers.CharField(source="get_problem_display", read_only=True)
+
+    class Meta:
+        model = RejectedRow
+        fields = ["row_number", "field", "problem", "problem_text", "value"]
+
+
+class ExternalListViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ExternalListSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self) -> QuerySet[ExternalList]:
+        policy.require(self.request.user, "crosscheck.view")
+        return selectors.list_list(user=self.request.user)
+
+    @extend_schema(request=ListUploadSerializer, responses={202: ExternalListSerializer})
+    def create(self, request: Request) -> Response:
+        """Upload a list: it is loaded in the background (poll `status` and `progress`)."""
+        incoming = ListUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        columns = data.get("columns")
+        if not isinstance(columns, dict):
+            columns, _delimiter = selectors.mapping_for(data["kind"])
+        upload = data["file"]
+        lst = services.list_upload(
+            actor=request.user,
+            kind=data["kind"],
+            area=data["area"],
+            valid_on=data["valid_on"],
+            source=data["source"],
+            file=upload,
+            file_name=upload.name,
+            columns={str(k): str(v) for k, v in columns.items()},
+            delimiter=data["delimiter"],
+        )
+        return Response(ExternalListSerializer(lst).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: RejectedRowSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def rejected(self, request: Request, pk: str) -> Response:
+        """The rows not loaded, by row number, and why."""
+        lst = self.get_object()
+        page = self.paginate_queryset(selectors.rejected_rows(external_list=lst))
+        return self.get_paginated_response(RejectedRowSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={200: ExternalListSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        lst = services.list_retire(actor=request.user, external_list=self.get_object())
+        return Response(ExternalListSerializer(lst).data)
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    checks = serializers.ListField(
+        child=serializers.ChoiceField(choices=MatchRun.Check.choices), required=False
+    )
+    progress = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "area",
+            "as_of",
+            "checks",
+            "status",
+            "progress",
+            "chunks_total",
+            "chunks_done",
+            "warnings_created",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+        read_only_fields = [
+            "status",
+            "chunks_total",
+            "chunks_done",
+            "warnings_created",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+        extra_kwargs = {"as_of": {"required": False}}
+
+
+class MatchRunViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MatchRunSerializer
+
+    def get_queryset(self) -> QuerySet[MatchRun]:
+        policy.require(self.request.user, "crosscheck.view")
+        return selectors.run_list(user=self.request.user)
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.run_start(
+            actor=self.request.user,
+            area=data["area"],
+            checks=data.get("checks"),
+            as_of=data.get("as_of"),
+        )
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_id_number = serializers.CharField(source="person.masked_id_number", read_only=True)
+    subject_name = serializers.CharField(source="subject.name", read_only=True)
+    area = serializers.CharField(source="area.code", read_only=True)
+    evidence_row = serializers.SerializerMethodField()
+    suggested_month = MonthField(read_only=True)
+    effective_month = MonthField(read_only=True)
+
+    class Meta:
+        model = Warning
+        fields = [
+            "id",
+            "rule",
+            "rule_id",
+            "kind",
+            "severity",
+            "person",
+            "person_name",
+            "person_id_number",
+            "subject",
+            "subject_name",
+            "area",
+            "evidence_row",
+            "evidence_key",
+            "evidence",
+            "suggested_action",
+            "suggested_month",
+            "status",
+            "created_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution_action",
+            "effective_month",
+            "new_amount",
+            "resolution_note",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+    def get_evidence_row(self, warning: Warning) -> dict[str, Any] | None:
+        row = warning.list_row
+        if row is None:
+            return None
+        return {
+            "list": row.list_id,
+            "kind": row.list.kind,
+            "source": row.list.source,
+            "valid_on": row.list.valid_on,
+            "row_number": row.row_number,
+            "name": row.name,
+            "event_date": row.event_date,
+            "value": str(row.value) if row.value is not None else None,
+            "detail": row.detail,
+        }
+
+
+class ConfirmSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[
+            (a.value, a.label)
+            for a in (Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT, Action.KEEP)
+        ]
+    )
+    effective_month = MonthField()
+    new_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    entitlements = serializers.ListField(child=serializers.IntegerField(), required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    also_identical = serializers.BooleanField(required=False, default=False)
+
+
+class DismissSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    also_identical = serializers.BooleanField(required=False, default=False)
+
+
+QUEUE_PARAMETERS = [
+    OpenApiParameter("status", str, description="open (default), confirmed, dismissed, or empty"),
+    OpenApiParameter("kind", str),
+    OpenApiParameter("severity", str),
+    OpenApiParameter("min_age_days", int),
+    OpenApiParameter("overdue", bool),
+    OpenApiParameter("area", str, description="area code: that area and below"),
+    OpenApiParameter("q", str, description="name prefix or whole ID number"),
+]
+
+
+class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = WarningSerializer
+    filter_backends: list[Any] = []  # the queue's filters are the selector's
+
+    def get_queryset(self) -> QuerySet[Warning]:
+        params = self.request.query_params
+        if self.action != "list":
+            return selectors.warning_queue(
+                user=self.request.user, filters=selectors.QueueFilter(status="")
+            )
+        min_age = params.get("min_age_days")
+        return selectors.warning_queue(
+            user=self.request.user,
+            filters=selectors.QueueFilter(
+                status=params.get("status", Warning.Status.OPEN),
+                kind=params.get("kind", ""),
+                severity=params.get("severity", ""),
+                min_age_days=int(min_age) if min_age and min_age.isdigit() else None,
+                overdue=params.get("overdue", "") in {"1", "true", "on"},
+                area=params.get("area", ""),
+                q=params.get("q", ""),
+            ),
+        )
+
+    @extend_schema(parameters=QUEUE_PARAMETERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def _group(self, warning: Warning, also: bool) -> list[Warning]:
+        others = (
+            list(selectors.identical_open(user=self.request.user, warning=warning)) if also else []
+        )
+        return [warning, *others]
+
+    @extend_schema(request=ConfirmSerializer, responses={200: WarningSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm: the benefit stops, is suspended or changes from the month given."""
+        warning = self.get_object()
+        incoming = ConfirmSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        result = services.warnings_confirm(
+            actor=request.user,
+            warnings=self._group(warning, data["also_identical"]),
+            action=data["action"],
+            effective_month=data["effective_month"],
+            new_amount=data.get("new_amount"),
+            entitlement_ids=data.get("entitlements"),
+            note=data["note"],
+        )
+        return Response(WarningSerializer(result.warnings, many=True).data)
+
+    @extend_schema(request=DismissSerializer, responses={200: WarningSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        """Dismiss with a reason; the same evidence never raises it again."""
+        warning = self.get_object()
+        incoming = DismissSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        result = services.warnings_dismiss(
+            actor=request.user,
+            warnings=self._group(warning, incoming.validated_data["also_identical"]),
+            reason=incoming.validated_data["reason"],
+        )
+        return Response(WarningSerializer(result.warnings, many=True).data)
+
+
+routes: list[tuple[str, Any, str]] = [
+    ("crosscheck/lists", ExternalListViewSet, "crosscheck-list"),
+    ("crosscheck/runs", MatchRunViewSet, "crosscheck-run"),
+    ("crosscheck/warnings", WarningViewSet, "crosscheck-warning"),
+]

@@ -1,4 +1,22 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "crosscheck"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("warnings/", views.warning_list, name="warning_list"),
+    path("warnings/bulk/", views.warning_bulk, name="warning_bulk"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning_detail"),
+    path("warnings/<int:pk>/confirm/", views.warning_confirm, name="warning_confirm"),
+    path("warnings/<int:pk>/dismiss/", views.warning_dismiss, name="warning_dismiss"),
+    path("lists/", views.list_index, name="list_index"),
+    path("lists/upload/", views.list_upload, name="list_upload"),
+    path("lists/<int:pk>/", views.list_detail, name="list_detail"),
+    path("lists/<int:pk>/progress/", views.list_progress, name="list_progress"),
+    path("lists/<int:pk>/rejected.csv", views.list_rejected_csv, name="list_rejected_csv"),
+    path("lists/<int:pk>/retire/", views.list_retire, name="list_retire"),
+    path("lists/<int:pk>/reload/", views.list_reload, name="list_reload"),
+    path("runs/", views.run_list, name="run_list"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+]

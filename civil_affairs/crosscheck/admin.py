@@ -1,0 +1,146 @@
+"""Admin: the rule table and thresholds (edited by administrators through the services), and
+read-only views of lists, runs and warnings. The monthly schedule is django-celery-beat's
+periodic task "信息比对：每月比对（发放前）"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.admin import ScopedAdmin
+from civil_affairs.payments import providers
+
+from . import services
+from .models import ColumnMapping, ExternalList, MatchRule, MatchRun, Threshold, Warning
+
+
+class MatchRuleForm(forms.ModelForm):
+    class Meta:
+        model = MatchRule
+        fields = [
+            "kind",
+            "name",
+            "programs",
+            "severity",
+            "suggested_action",
+            "reach",
+            "threshold_name",
+            "age_years",
+            "effective_basis",
+            "escalate_after_days",
+            "active",
+            "description",
+        ]
+        help_texts = {"programs": ""}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        known = ", ".join(sorted(p.program for p in providers.all_providers()))
+        self.fields["programs"].help_text = _(
+            "Program codes separated by commas; empty means every program. Registered: %(codes)s."
+        ) % {"codes": known}
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        try:  # the service's rules, shown on the form before anything is saved
+            services.rule_check(rule=self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+@admin.register(MatchRule)
+class MatchRuleAdmin(SimpleHistoryAdmin):
+    form = MatchRuleForm
+    list_display = [
+        "name",
+        "kind",
+        "severity",
+        "suggested_action",
+        "reach",
+        "threshold_name",
+        "escalate_after_days",
+        "active",
+    ]
+    list_filter = ["kind", "active", "severity"]
+    search_fields = ["name", "description"]
+
+    def _may(self, request: HttpRequest) -> bool:
+        return policy.may(request.user, "crosscheck.rules")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._may(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # rules that raised warnings are their evidence; deactivate instead
+
+    def save_model(self, request: HttpRequest, obj: MatchRule, form: Any, change: bool) -> None:
+        services.rule_save(actor=request.user, rule=obj)
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(ScopedAdmin):
+    view_action = "crosscheck.rules"
+    change_action = "crosscheck.rules"
+    list_display = ["name", "area", "valid_from", "valid_to", "amount", "note"]
+    list_filter = ["name"]
+    raw_id_fields = ["area"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and policy.may(request.user, "crosscheck.rules")
+
+    def save_model(self, request: HttpRequest, obj: Threshold, form: Any, change: bool) -> None:
+        services.threshold_save(actor=request.user, threshold=obj)
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "columns", "updated_by", "updated_at"]
+    readonly_fields = ["kind", "columns", "delimiter", "updated_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # saved from the upload page
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _ReadOnly(ScopedAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ExternalList)
+class ExternalListAdmin(_ReadOnly):
+    view_action = "crosscheck.view"
+    list_display = ["kind", "source", "valid_on", "area", "status", "rows_loaded", "rows_rejected"]
+    list_filter = ["kind", "status"]
+    search_fields = ["source", "original_name"]
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(_ReadOnly):
+    view_action = "crosscheck.view"
+    list_display = ["created_at", "area", "as_of", "status", "chunks_done", "warnings_created"]
+    list_filter = ["status"]
+
+
+@admin.register(Warning)
+class WarningAdmin(_ReadOnly):
+    view_action = "warning.view"
+    list_display = ["created_at", "kind", "severity", "person", "area", "status"]
+    list_filter = ["status", "kind", "severity"]
+    list_select_related = ["person", "area"]
+    raw_id_fields = ["person", "subject", "list_row", "run", "rule"]

@@ -1,0 +1,137 @@
+"""What a confirmed warning does to the case, through the services of relief and payments.
+
+The benefit itself is relief's: its entitlement services stop, suspend or change an
+entitlement from a month. The money already paid is payments': its overpayment service turns
+the paid months from that month into overpayments to recover (the fund ledger's recoveries).
+This module only calls them; it holds no rule of either.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import Action, Warning
+
+
+def affected_entitlements(warning: Warning) -> list[Any]:
+    """The beneficiary's open entitlements of the programs the rule affects."""
+    from relief.models import Entitlement
+
+    entitlements = Entitlement.objects.filter(person_id=warning.person_id).exclude(
+        status=Entitlement.Status.STOPPED
+    )
+    if warning.rule.programs:
+        entitlements = entitlements.filter(program__in=warning.rule.programs)
+    return list(entitlements.select_related("person", "area").order_by("program", "pk"))
+
+
+def evidence_text(warning: Warning) -> str:
+    """A short description of the evidence, for reasons and notes."""
+    row = warning.list_row
+    if row is not None:
+        lst = row.list
+        return _("%(kind)s from %(source)s of %(date)s, row %(row)d") % {
+            "kind": lst.get_kind_display(),
+            "source": lst.source,
+            "date": lst.valid_on,
+            "row": row.row_number,
+        }
+    return warning.evidence_key
+
+
+def _relief() -> Any:
+    try:
+        from relief import services
+    except ImportError:  # pragma: no cover - until relief's services exist
+        raise ValidationError(
+            _("Relief's entitlement services are not available: the benefit cannot be changed.")
+        ) from None
+    return services
+
+
+def _payments() -> Any:
+    try:
+        from civil_affairs.payments import services
+    except ImportError:  # pragma: no cover - until payments' services exist
+        raise ValidationError(
+            _("Payments' overpayment service is not available: overpayments cannot be listed.")
+        ) from None
+    return services
+
+
+def apply(
+    *,
+    actor: Any,
+    warning: Warning,
+    entitlements: list[Any],
+    action: str,
+    effective_month: datetime.date,
+    new_amount: Decimal | None,
+    reason: str,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Change each entitlement; register overpayments for stops and suspensions."""
+    changed: list[dict[str, Any]] = []
+    overpayments: list[Any] = []
+    if not entitlements:
+        return changed, overpayments
+    relief = _relief()
+    for entitlement in entitlements:
+        if action == Action.STOP:
+            relief.entitlement_stop(
+                actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
+            )
+        elif action == Action.SUSPEND:
+            relief.entitlement_suspend(
+                actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
+            )
+        elif action == Action.CHANGE_AMOUNT:
+            relief.entitlement_change_amount(
+                actor=actor,
+                entitlement=entitlement,
+                effective_month=effective_month,
+                monthly_amount=new_amount,
+                reason=reason,
+                basis={"crosscheck_warning": warning.pk},
+            )
+        changed.append(
+            {
+                "entitlement": entitlement.pk,
+                "program": entitlement.program,
+                "action": action,
+                "from": effective_month.isoformat(),
+                "amount": str(new_amount) if new_amount is not None else None,
+            }
+        )
+        if action in {Action.STOP, Action.SUSPEND}:
+            overpayments.extend(
+                _payments().overpayment_register(
+                    actor=actor,
+                    person=entitlement.person,
+                    program=entitlement.program,
+                    from_month=effective_month,
+                    reason=reason,
+                    source=f"crosscheck.warning:{warning.pk}",
+                )
+            )
+    return changed, overpayments
+
+
+def overpayment_dict(overpayment: Any) -> dict[str, Any]:
+    """What the warning keeps of an overpayment: enough to list it, and its id."""
+    month = getattr(overpayment, "month", None)
+    if month is None and getattr(overpayment, "payment", None) is not None:
+        month = overpayment.payment.month
+    program = getattr(overpayment, "program", None)
+    if program is None and getattr(overpayment, "payment", None) is not None:
+        program = overpayment.payment.program
+    return {
+        "id": overpayment.pk,
+        "program": program,
+        "month": month.isoformat() if month else None,
+        "amount": str(overpayment.amount),
+    }

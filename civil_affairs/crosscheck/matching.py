@@ -1,0 +1,313 @@
+"""The matching job: set-based SQL that turns hits into warnings, in chunks.
+
+A run is split into chunks, like the payroll: the rows of the loaded lists by id range, and
+the people by id range for the checks without files. Each chunk is one
+`INSERT … SELECT … ON CONFLICT DO NOTHING` per step into crosscheck_warning, whose unique keys
+— (person, list row, rule), or (person, rule, evidence key) without a list row — make a rerun
+or a retried chunk add nothing that is there already, whatever its status: a dismissed
+warning stays dismissed.
+
+Who is matched: everyone with an open entitlement (not stopped) of a program the rule
+affects, paid in an area inside both the list's area and the run's area. A household-wide
+rule also reaches the beneficiaries in the household of the person the row names.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, Q
+from django.utils import timezone
+
+from civil_affairs.core.months import add_months
+
+from .kinds import LIST_KINDS, Kind
+from .models import ExternalList, ListRow, MatchRule, MatchRun
+
+LIST_CHUNK_ROWS = 250_000  # list rows per chunk
+PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
+
+OPEN_ENTITLEMENT = "e.status <> 'stopped'"
+RULE_PROGRAM = "(cardinality(r.programs) = 0 OR e.program = ANY (r.programs))"
+IN_RUN_AREA = "ea.code LIKE %(run_area)s || '%%'"
+
+WARNING_COLUMNS = """
+    rule_id, kind, severity, person_id, subject_id, area_id, list_row_id, evidence_key,
+    evidence, suggested_action, suggested_month, run_id, created_at, status,
+    resolution_action, resolution_note, outcome
+"""
+
+# The amount a row's value is compared with: the threshold row of the most specific area
+# above the beneficiary's, valid on the list's date.
+THRESHOLD = """
+(SELECT t.amount FROM crosscheck_threshold t JOIN areas_area ta ON ta.id = t.area_id
+  WHERE t.name = r.threshold_name AND ea.code LIKE ta.code || '%%'
+    AND t.valid_from <= l.valid_on AND (t.valid_to IS NULL OR t.valid_to >= l.valid_on)
+  ORDER BY length(ta.code) DESC, t.valid_from DESC LIMIT 1)
+"""
+
+# The dibao standard (relief's standards table) of the beneficiary's area on the list's date,
+# of their household's registered type (urban or rural) when there is one.
+RELIEF_DIBAO = """
+(SELECT s.value FROM relief_standard s JOIN areas_area sa ON sa.id = s.area_id
+  WHERE s.kind = 'dibao' AND ea.code LIKE sa.code || '%%'
+    AND s.valid_from <= l.valid_on
+    AND (s.valid_to IS NULL OR s.valid_to >= date_trunc('month', l.valid_on))
+  ORDER BY s.variant = coalesce((
+             SELECT hh.registered_type FROM relief_householdmember bm
+             JOIN relief_household hh ON hh.id = bm.household_id
+             WHERE bm.person_id = h.person_id LIMIT 1), '') DESC,
+           length(sa.code) DESC, s.valid_from DESC
+  LIMIT 1)
+"""
+
+SUGGESTED_MONTH = """
+(CASE WHEN r.effective_basis = 'event' AND lr.event_date IS NOT NULL
+      THEN date_trunc('month', lr.event_date) ELSE date_trunc('month', l.valid_on) END
+ + interval '1 month')::date
+"""
+
+# A list row against the beneficiaries it concerns. `reach` decides who: the person the row
+# names (person), or also (household) or only (others) the beneficiaries in their household.
+LIST_SQL = f"""
+WITH hits AS (
+    SELECT r.id AS rule_id, lr.id AS list_row_id, p.id AS subject_id, p.id AS person_id
+    FROM crosscheck_listrow lr
+    JOIN crosscheck_externallist l ON l.id = lr.list_id
+    JOIN crosscheck_matchrule r ON r.kind = l.kind AND r.active AND r.reach <> 'others'
+    JOIN people_person p ON p.id_number = lr.id_number
+    WHERE lr.id BETWEEN %(lo)s AND %(hi)s AND l.id = ANY (%(lists)s)
+  UNION ALL
+    SELECT r.id, lr.id, p.id, other.person_id
+    FROM crosscheck_listrow lr
+    JOIN crosscheck_externallist l ON l.id = lr.list_id
+    JOIN crosscheck_matchrule r ON r.kind = l.kind AND r.active AND r.reach <> 'person'
+    JOIN people_person p ON p.id_number = lr.id_number
+    JOIN relief_householdmember m ON m.person_id = p.id
+    JOIN relief_householdmember other
+      ON other.household_id = m.household_id AND other.person_id <> p.id
+    WHERE lr.id BETWEEN %(lo)s AND %(hi)s AND l.id = ANY (%(lists)s)
+)
+INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), lr.id, '',
+       jsonb_build_object('entitlements', array_agg(e.id ORDER BY e.id)),
+       r.suggested_action, {SUGGESTED_MONTH}, %(run)s, now(), 'open', '', '', '{{}}'
+FROM hits h
+JOIN crosscheck_matchrule r ON r.id = h.rule_id
+JOIN crosscheck_listrow lr ON lr.id = h.list_row_id
+JOIN crosscheck_externallist l ON l.id = lr.list_id
+JOIN areas_area la ON la.id = l.area_id
+JOIN relief_entitlement e ON e.person_id = h.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN areas_area ea ON ea.id = e.area_id
+WHERE ea.code LIKE la.code || '%%' AND {IN_RUN_AREA}
+  AND (r.threshold_name = '' OR lr.value > coalesce(
+        CASE WHEN r.threshold_name = 'relief_dibao' THEN {{relief_dibao}} ELSE {THRESHOLD} END,
+        -1))
+GROUP BY r.id, h.person_id, h.subject_id, lr.id, l.valid_on
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - only our own constants are formatted in
+
+# One person holding more than one open entitlement among a rule's programs: the same
+# program twice, or programs that exclude each other (dibao and extreme-poverty support).
+DUPLICATE_BENEFIT_SQL = f"""
+INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+SELECT r.id, r.kind, r.severity, e.person_id, e.person_id, min(e.area_id), NULL,
+       'entitlements:' || string_agg(e.id::text, ',' ORDER BY e.id),
+       jsonb_build_object('entitlements', array_agg(e.id ORDER BY e.id),
+                          'programs', array_agg(e.program ORDER BY e.id)),
+       r.suggested_action, %(next_month)s, %(run)s, now(), 'open', '', '', '{{}}'
+FROM crosscheck_matchrule r
+JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN areas_area ea ON ea.id = e.area_id
+WHERE r.kind = 'duplicate_benefit' AND r.active
+  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {IN_RUN_AREA}
+GROUP BY r.id, e.person_id
+HAVING count(*) > 1
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - only our own constants are formatted in
+
+# One person tied to two households: a member of one and paid for another, or (should the
+# one-household rule ever be relaxed) a member of two.
+DUPLICATE_HOUSEHOLD_SQL = f"""
+WITH ties AS (
+    SELECT m.person_id, m.household_id FROM relief_householdmember m
+    WHERE m.person_id BETWEEN %(lo)s AND %(hi)s
+  UNION
+    SELECT e.person_id, e.household_id FROM relief_entitlement e
+    WHERE e.household_id IS NOT NULL AND {OPEN_ENTITLEMENT}
+      AND e.person_id BETWEEN %(lo)s AND %(hi)s
+), doubled AS (
+    SELECT person_id, array_agg(household_id ORDER BY household_id) AS households
+    FROM ties GROUP BY person_id HAVING count(*) > 1
+)
+INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+SELECT r.id, r.kind, r.severity, d.person_id, d.person_id, min(e.area_id), NULL,
+       'households:' || array_to_string(d.households, ','),
+       jsonb_build_object('households', d.households,
+                          'entitlements', array_agg(e.id ORDER BY e.id)),
+       r.suggested_action, %(next_month)s, %(run)s, now(), 'open', '', '', '{{}}'
+FROM doubled d
+JOIN crosscheck_matchrule r ON r.kind = 'duplicate_household' AND r.active
+JOIN relief_entitlement e ON e.person_id = d.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN areas_area ea ON ea.id = e.area_id
+WHERE {IN_RUN_AREA}
+GROUP BY r.id, d.person_id, d.households
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - only our own constants are formatted in
+
+# Age events from the birth date in the ID number: a beneficiary of one of the rule's programs
+# who reaches the rule's age by the end of the month after the run's date (so the caseworker
+# can act before that month's payroll). Suggested month: the month after the birthday.
+AGE_SQL = f"""
+INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+SELECT r.id, r.kind, r.severity, p.id, p.id, min(e.area_id), NULL, 'age:' || r.age_years,
+       jsonb_build_object('age', r.age_years, 'birth_date', p.birth_date,
+                          'birthday', b.day, 'entitlements', array_agg(e.id ORDER BY e.id)),
+       r.suggested_action, (date_trunc('month', b.day) + interval '1 month')::date,
+       %(run)s, now(), 'open', '', '', '{{}}'
+FROM crosscheck_matchrule r
+JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN people_person p ON p.id = e.person_id
+JOIN areas_area ea ON ea.id = e.area_id
+CROSS JOIN LATERAL (
+    SELECT (p.birth_date + make_interval(years => r.age_years))::date AS day
+) AS b
+WHERE r.kind = 'age' AND r.active AND r.age_years IS NOT NULL
+  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {IN_RUN_AREA}
+  AND b.day <= %(horizon)s
+GROUP BY r.id, p.id, b.day
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - only our own constants are formatted in
+
+STEP_SQL = {
+    "lists": LIST_SQL,  # formatted by _step_sql
+    "duplicate_benefit": DUPLICATE_BENEFIT_SQL,
+    "duplicate_household": DUPLICATE_HOUSEHOLD_SQL,
+    "age": AGE_SQL,
+}
+CHECK_STEPS = {
+    MatchRun.Check.LISTS: ["lists"],
+    MatchRun.Check.DUPLICATES: ["duplicate_benefit", "duplicate_household"],
+    MatchRun.Check.AGE: ["age"],
+}
+STEP_KINDS = {
+    "lists": list(LIST_KINDS),
+    "duplicate_benefit": [Kind.DUPLICATE_BENEFIT],
+    "duplicate_household": [Kind.DUPLICATE_HOUSEHOLD],
+    "age": [Kind.AGE],
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    step: str
+    lo: int
+    hi: int
+
+    def as_args(self) -> tuple[str, int, int]:
+        return self.step, self.lo, self.hi
+
+
+def run_lists(run: MatchRun) -> list[int]:
+    """The loaded lists a run matches: those whose area overlaps the run's area."""
+    code = run.area.code
+    lists = ExternalList.objects.filter(status=ExternalList.Status.LOADED).select_related("area")
+    return sorted(
+        lst.pk for lst in lists if lst.area.code.startswith(code) or code.startswith(lst.area.code)
+    )
+
+
+def plan(run: MatchRun) -> list[Chunk]:
+    """The chunks of a run: list rows by id range, people by id range."""
+    chunks: list[Chunk] = []
+    active_kinds = set(MatchRule.objects.filter(active=True).values_list("kind", flat=True))
+    for check in run.checks:
+        for step in CHECK_STEPS[MatchRun.Check(check)]:
+            if not active_kinds & set(STEP_KINDS[step]):
+                continue
+            if step == "lists":
+                lists = run_lists(run)
+                bounds = ListRow.objects.filter(list_id__in=lists).aggregate(
+                    lo=Min("id"), hi=Max("id")
+                )
+                size = LIST_CHUNK_ROWS
+            else:
+                from relief.models import Entitlement
+
+                bounds = Entitlement.objects.exclude(status=Entitlement.Status.STOPPED).aggregate(
+                    lo=Min("person_id"), hi=Max("person_id")
+                )
+                size = PEOPLE_CHUNK_IDS
+            if bounds["lo"] is None:
+                continue
+            for lo in range(bounds["lo"], bounds["hi"] + 1, size):
+                chunks.append(Chunk(step, lo, min(lo + size - 1, bounds["hi"])))
+    return chunks
+
+
+def run_chunk(run: MatchRun, chunk: Chunk) -> int:
+    """Insert the warnings of one chunk; returns how many are new. Safe to repeat."""
+    params: dict[str, Any] = {
+        "run": run.pk,
+        "lo": chunk.lo,
+        "hi": chunk.hi,
+        "run_area": run.area.code,
+        "next_month": add_months(run.as_of.replace(day=1), 1),
+        "horizon": add_months(run.as_of.replace(day=1), 2) - datetime.timedelta(days=1),
+    }
+    if chunk.step == "lists":
+        params["lists"] = run_lists(run)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_step_sql(chunk.step), params)
+        created = max(cursor.rowcount, 0)
+        MatchRun.objects.filter(pk=run.pk).update(
+            chunks_done=F("chunks_done") + 1, warnings_created=F("warnings_created") + created
+        )
+    return created
+
+
+@functools.cache
+def _step_sql(step: str) -> str:
+    if step != "lists":
+        return STEP_SQL[step]
+    # relief's standards table is read only where relief has one
+    has_standards = hasattr(apps.get_app_config("relief").models_module, "Standard")
+    return LIST_SQL.replace("{relief_dibao}", RELIEF_DIBAO if has_standards else "NULL")
+
+
+def run_start(run: MatchRun) -> list[Chunk]:
+    """Mark the run as running and plan it."""
+    chunks = plan(run)
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING,
+        started_at=timezone.now(),
+        chunks_total=len(chunks),
+        chunks_done=0,
+    )
+    return chunks
+
+
+def run_finish(run: MatchRun) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.DONE, finished_at=timezone.now()
+    )
+
+
+def run_fail(run: MatchRun, error: str) -> None:
+    MatchRun.objects.filter(pk=run.pk).filter(~Q(status=MatchRun.Status.DONE)).update(
+        status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=error[:2000]
+    )
+
+
+def run_inline(run: MatchRun) -> MatchRun:
+    """The whole run in this process (the management command and tests of the SQL)."""
+    for chunk in run_start(run):
+        run_chunk(run, chunk)
+    run_finish(run)
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,226 @@
+"""Reads of the cross-check app, always through the access policy."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Now
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.validators import clean_id_number
+
+from . import consequences
+from .kinds import default_mapping
+from .models import ColumnMapping, ExternalList, MatchRun, RejectedRow, Warning
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _overdue() -> Q:
+    """Open, and older than its rule's number of days."""
+    deadline = ExpressionWrapper(
+        Now() - F("rule__escalate_after_days") * ONE_DAY, output_field=DurationField()
+    )
+    return Q(status=Warning.Status.OPEN, created_at__lt=deadline)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = Warning.Status.OPEN
+    kind: str = ""
+    severity: str = ""
+    min_age_days: int | None = None
+    overdue: bool = False
+    area: str = ""  # an area code: that area and below
+    q: str = ""  # a name prefix or a whole ID number
+    mine: bool = False  # only warnings on households the user is the caseworker of
+
+
+def warning_queue(*, user: Any, filters: QueueFilter | None = None) -> QuerySet[Warning]:
+    """The warnings the user may see, filtered, oldest first among the most severe."""
+    f = filters or QueueFilter()
+    warnings = policy.scope(
+        user,
+        Warning.objects.select_related("rule", "person", "subject", "area", "list_row__list"),
+    )
+    if f.status:
+        warnings = warnings.filter(status=f.status)
+    if f.kind:
+        warnings = warnings.filter(kind=f.kind)
+    if f.severity:
+        warnings = warnings.filter(severity=f.severity)
+    if f.min_age_days is not None:
+        warnings = warnings.filter(
+            created_at__lte=timezone.now() - datetime.timedelta(days=f.min_age_days)
+        )
+    if f.overdue:
+        warnings = warnings.filter(_overdue())
+    if f.area:
+        warnings = warnings.filter(area__code__startswith=f.area)
+    if f.q.strip():
+        try:
+            warnings = warnings.filter(person__id_number=clean_id_number(f.q))
+        except ValidationError:
+            warnings = warnings.filter(person__name__startswith=f.q.strip())
+    if f.mine:
+        warnings = warnings.filter(person__memberships__household__caseworker=user)
+    severity_order = {"high": 0, "medium": 1, "low": 2}
+    return warnings.annotate(
+        severity_rank=Case(
+            *[When(severity=k, then=Value(v)) for k, v in severity_order.items()],
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("severity_rank", "created_at", "id")
+
+
+def warning_get(*, user: Any, pk: int) -> Warning:
+    return get_object_or_404(
+        policy.scope(
+            user,
+            Warning.objects.select_related(
+                "rule", "person__area", "subject", "area", "list_row__list__area", "resolved_by"
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def identical_open(*, user: Any, warning: Warning) -> QuerySet[Warning]:
+    """The other open warnings with the same evidence (same rule, same record) the user sees."""
+    others = policy.scope(user, Warning.objects.select_related("person", "area")).filter(
+        status=Warning.Status.OPEN, rule_id=warning.rule_id
+    )
+    if warning.list_row_id is not None:
+        others = others.filter(list_row_id=warning.list_row_id)
+    else:
+        others = others.filter(list_row__isnull=True, evidence_key=warning.evidence_key)
+    return others.exclude(pk=warning.pk).order_by("pk")
+
+
+def warnings_by_ids(*, user: Any, ids: list[int]) -> list[Warning]:
+    return list(policy.scope(user, Warning.objects.all()).filter(pk__in=ids))
+
+
+@dataclass
+class CaseView:
+    """The case side of a warning: the beneficiary, their household and benefits."""
+
+    entitlements: list[Any]
+    affected: list[Any]
+    household: Any | None
+    members: list[Any]
+    payments: list[Any]
+
+
+def warning_case(*, warning: Warning) -> CaseView:
+    from relief.models import Entitlement, HouseholdMember
+
+    entitlements = list(
+        Entitlement.objects.filter(person_id=warning.person_id)
+        .select_related("area")
+        .prefetch_related("periods")
+        .order_by("program", "-start_month")
+    )
+    membership = (
+        HouseholdMember.objects.filter(person_id=warning.person_id)
+        .select_related("household__area")
+        .first()
+    )
+    members = []
+    household = None
+    if membership is not None:
+        household = membership.household
+        members = list(household.members.select_related("person").order_by("pk"))
+    return CaseView(
+        entitlements=entitlements,
+        affected=consequences.affected_entitlements(warning),
+        household=household,
+        members=members,
+        payments=_recent_payments(warning),
+    )
+
+
+def _recent_payments(warning: Warning) -> list[Any]:
+    """The beneficiary's payments from the suggested month on (those a confirmation would
+    turn into overpayments), where the payments app has them."""
+    try:
+        from civil_affairs.payments.models import Payment  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    since = warning.suggested_month or timezone.localdate().replace(day=1)
+    return list(
+        Payment.objects.filter(person_id=warning.person_id, month__gte=since).order_by(
+            "month", "program"
+        )[:36]
+    )
+
+
+def overdue_summary(*, user: Any) -> list[dict[str, Any]]:
+    """Overdue warnings per area, for the supervisors' panel on the home page."""
+    rows = (
+        policy.scope(user, Warning.objects.all())
+        .filter(_overdue())
+        .values("area__code", "area__name")
+        .annotate(count=Count("id"))
+        .order_by("area__code")
+    )
+    return list(rows)
+
+
+# ---- lists and runs ------------------------------------------------------------------------
+
+
+def list_list(*, user: Any) -> QuerySet[ExternalList]:
+    return policy.scope(user, ExternalList.objects.select_related("area", "uploaded_by"))
+
+
+def list_get(*, user: Any, pk: int) -> ExternalList:
+    return get_object_or_404(list_list(user=user), pk=pk)
+
+
+def rejected_rows(*, external_list: ExternalList) -> QuerySet[RejectedRow]:
+    return RejectedRow.objects.filter(list=external_list).order_by("row_number", "pk")
+
+
+def run_list(*, user: Any) -> QuerySet[MatchRun]:
+    return policy.scope(user, MatchRun.objects.select_related("area", "started_by"))
+
+
+def run_get(*, user: Any, pk: int) -> MatchRun:
+    return get_object_or_404(run_list(user=user), pk=pk)
+
+
+def mapping_for(kind: str) -> tuple[dict[str, str], str]:
+    """The saved column mapping of a kind (else the usual headings) and its delimiter."""
+    saved = ColumnMapping.objects.filter(kind=kind).first()
+    if saved is None:
+        return default_mapping(kind), ","
+    return {**default_mapping(kind), **saved.columns}, saved.delimiter  # saved blanks stay blank
+
+
+def areas_for(*, user: Any, action: str) -> QuerySet[Area]:
+    """The areas in which the user may do `action` (for the area field of forms)."""
+    if policy.is_unrestricted(user):
+        return Area.objects.all()
+    from civil_affairs.areas.policy import ACTIONS
+
+    return Area.objects.filter(pk__in=policy.area_ids(user, ACTIONS[action]))

@@ -1,0 +1,396 @@
+"""Writes of the cross-check app: one function per business action.
+
+Each checks the access policy and its rules, writes in one transaction, and queues its
+Celery work with `transaction.on_commit`. Pages, the API, the admin and the tasks call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core import status
+from civil_affairs.core.money import to_yuan
+from civil_affairs.payments import providers
+
+from . import consequences, loading
+from .kinds import LIST_KINDS, Kind, fields_of
+from .models import (
+    Action,
+    ColumnMapping,
+    ExternalList,
+    MatchRule,
+    MatchRun,
+    Threshold,
+    Warning,
+)
+
+DELIMITERS = {",", "\t", ";", "|"}
+
+
+# ---- lists ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mapping_save(
+    *, actor: Any, kind: str, columns: dict[str, str], delimiter: str = ","
+) -> ColumnMapping:
+    """Save the column mapping of a list kind (the upload form offers it next time)."""
+    policy.require(actor, "crosscheck.upload")
+    if kind not in LIST_KINDS:
+        raise ValidationError({"kind": _("Choose a kind of list.")})
+    cleaned = {f.name: (columns.get(f.name) or "").strip() for f in fields_of(kind)}
+    mapping, _created = ColumnMapping.objects.get_or_create(kind=kind)
+    mapping.columns = cleaned
+    mapping.delimiter = delimiter
+    mapping.updated_by = actor
+    mapping._history_user = actor  # type: ignore[attr-defined]
+    mapping.save()
+    return mapping
+
+
+@transaction.atomic
+def list_upload(
+    *,
+    actor: Any,
+    kind: str,
+    area: Area,
+    valid_on: datetime.date,
+    source: str,
+    file: UploadedFile | IO[bytes],
+    file_name: str,
+    columns: dict[str, str],
+    delimiter: str = ",",
+) -> ExternalList:
+    """Accept a department's file: check its heading against the mapping, keep the file, save
+    the mapping for next time, and queue the load (COPY, validation) in Celery."""
+    policy.require(actor, "crosscheck.upload", area=area)
+    errors: dict[str, list[str]] = {}
+    if kind not in LIST_KINDS:
+        errors["kind"] = [_("Choose a kind of list.")]
+    if valid_on > timezone.localdate():
+        errors["valid_on"] = [_("A list cannot be valid for a date in the future.")]
+    if not source.strip():
+        errors["source"] = [_("Name the department that sent the list.")]
+    if delimiter not in DELIMITERS:
+        errors["delimiter"] = [_("Use a comma, tab, semicolon or vertical bar.")]
+    lower = file_name.lower()
+    if not lower.endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
+        errors["file"] = [_("Upload a CSV or an Excel (xlsx) file.")]
+    if errors:
+        raise ValidationError(errors)
+    heading = loading.read_heading(file, file_name, delimiter)  # type: ignore[arg-type]
+    index = loading.check_mapping(kind, columns, heading)
+    mapping_save(actor=actor, kind=kind, columns=columns, delimiter=delimiter)
+    lst = ExternalList(
+        kind=kind,
+        area=area,
+        valid_on=valid_on,
+        source=source.strip(),
+        original_name=file_name[-255:],
+        columns={name: heading.columns[i] for name, i in index.items()},
+        delimiter=delimiter,
+        encoding=heading.encoding,
+        uploaded_by=actor,
+    )
+    lst.file.save(file_name[-100:], file, save=False)  # type: ignore[arg-type]
+    lst._history_user = actor  # type: ignore[attr-defined]
+    lst.save()
+    transaction.on_commit(lambda: _queue_load(lst.pk))
+    return lst
+
+
+def _queue_load(list_id: int) -> None:
+    from .tasks import list_load_task
+
+    list_load_task.delay(list_id)
+
+
+@transaction.atomic
+def list_reload(*, actor: Any, external_list: ExternalList) -> ExternalList:
+    """Try a failed load again (after the cause, say a database outage, is gone)."""
+    policy.require(actor, "crosscheck.upload", external_list)
+    if external_list.status != ExternalList.Status.FAILED:
+        raise ValidationError(_("Only a list whose load failed can be loaded again."))
+    external_list.progress = 0
+    external_list.save(update_fields=["progress"])
+    pk = external_list.pk
+    transaction.on_commit(lambda: _queue_load(pk))
+    return external_list
+
+
+@transaction.atomic
+def list_retire(*, actor: Any, external_list: ExternalList, note: str = "") -> ExternalList:
+    """Leave a list out of future runs (its warnings stay as they are)."""
+    policy.require(actor, "crosscheck.upload", external_list)
+    external_list._history_user = actor  # type: ignore[attr-defined]
+    status.transition(external_list, ExternalList.Status.RETIRED, actor=actor, note=note)
+    return external_list
+
+
+# ---- runs ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_start(
+    *,
+    actor: Any | None,
+    area: Area,
+    checks: Sequence[str] | None = None,
+    as_of: datetime.date | None = None,
+) -> MatchRun:
+    """Queue a matching run over `area`. `actor` None is the monthly schedule."""
+    if actor is not None:
+        policy.require(actor, "crosscheck.run", area=area)
+    wanted = list(checks) if checks else [c.value for c in MatchRun.Check]
+    unknown = set(wanted) - set(MatchRun.Check.values)
+    if unknown:
+        raise ValidationError(
+            {"checks": _("Unknown check: %(name)s.") % {"name": ", ".join(unknown)}}
+        )
+    busy = MatchRun.objects.filter(
+        area=area, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
+    ).exists()
+    if busy:
+        raise ValidationError(_("A run for this area is already under way; wait for it to end."))
+    run = MatchRun.objects.create(
+        area=area,
+        as_of=as_of or timezone.localdate(),
+        checks=wanted,
+        started_by=actor,
+    )
+    pk = run.pk
+    transaction.on_commit(lambda: _queue_run(pk))
+    return run
+
+
+def _queue_run(run_id: int) -> None:
+    from .tasks import run_task
+
+    run_task.delay(run_id)
+
+
+# ---- warnings ------------------------------------------------------------------------------
+
+
+@dataclass
+class Resolution:
+    warnings: list[Warning]
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    overpayments: list[Any] = field(default_factory=list)
+
+
+def _identical(warnings: Sequence[Warning]) -> None:
+    """Several warnings are resolved together only when their evidence is the same."""
+    keys = {
+        (w.rule_id, w.list_row_id, w.evidence_key if w.list_row_id is None else "")
+        for w in warnings
+    }
+    if len(keys) > 1:
+        raise ValidationError(
+            _(
+                "Only warnings with identical evidence (same rule, same record) "
+                "can be resolved together."
+            )
+        )
+
+
+def _lock_open(actor: Any, warnings: Sequence[Warning]) -> list[Warning]:
+    if not warnings:
+        raise ValidationError(_("Choose at least one warning."))
+    locked = list(
+        Warning.objects.select_for_update(of=("self",))
+        .filter(pk__in=[w.pk for w in warnings])
+        .select_related("rule", "person", "area", "list_row")
+        .order_by("pk")
+    )
+    for warning in locked:
+        policy.require(actor, "warning.resolve", warning)
+        if warning.status != Warning.Status.OPEN:
+            raise ValidationError(
+                _("The warning about %(person)s is already %(status)s.")
+                % {"person": warning.person.name, "status": warning.get_status_display()}
+            )
+    _identical(locked)
+    return locked
+
+
+@transaction.atomic
+def warnings_dismiss(*, actor: Any, warnings: Sequence[Warning], reason: str) -> Resolution:
+    """Dismiss warnings (one, or several with identical evidence): the reason is required.
+    A dismissed warning is never raised again for the same evidence."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the warning is dismissed.")})
+    locked = _lock_open(actor, warnings)
+    now = timezone.now()
+    for warning in locked:
+        warning.resolved_by = actor
+        warning.resolved_at = now
+        warning.resolution_note = reason.strip()
+        warning._history_user = actor  # type: ignore[attr-defined]
+        status.transition(warning, Warning.Status.DISMISSED, actor=actor, note=reason.strip())
+    return Resolution(warnings=locked)
+
+
+@transaction.atomic
+def warnings_confirm(
+    *,
+    actor: Any,
+    warnings: Sequence[Warning],
+    action: str,
+    effective_month: datetime.date,
+    new_amount: Decimal | None = None,
+    entitlement_ids: Sequence[int] | None = None,
+    note: str = "",
+) -> Resolution:
+    """Confirm warnings (one, or several with identical evidence).
+
+    The entitlements each concerns (its beneficiary's open entitlements of the rule's
+    programs, or those chosen) stop, are suspended or change amount from `effective_month`
+    through relief's services; for a stop or a suspension, the months already paid from
+    that month are registered as overpayments to recover (payments' ledger).
+    """
+    errors: dict[str, list[str]] = {}
+    if action not in {Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT, Action.KEEP}:
+        errors["action"] = [_("Choose what happens to the benefit.")]
+    if effective_month is None:
+        errors["effective_month"] = [_("Choose the month from which it takes effect.")]
+    elif effective_month.day != 1:
+        effective_month = effective_month.replace(day=1)
+    if action == Action.CHANGE_AMOUNT:
+        if new_amount is None or new_amount < 0:
+            errors["new_amount"] = [_("Enter the new monthly amount.")]
+        else:
+            new_amount = to_yuan(new_amount)
+    if errors:
+        raise ValidationError(errors)
+    if action != Action.KEEP and entitlement_ids is not None and not entitlement_ids:
+        raise ValidationError({"entitlements": _("Tick the entitlements to change.")})
+    locked = _lock_open(actor, warnings)
+    if action == Action.KEEP and any(w.suggested_action != Action.REVIEW for w in locked):
+        raise ValidationError(
+            {
+                "action": _(
+                    "Only a warning that asks for a review can be confirmed without a change."
+                )
+            }
+        )
+    result = Resolution(warnings=locked)
+    now = timezone.now()
+    for warning in locked:
+        entitlements = consequences.affected_entitlements(warning)
+        if entitlement_ids is not None:
+            entitlements = [e for e in entitlements if e.pk in set(entitlement_ids)]
+        if action != Action.KEEP and not entitlements:
+            raise ValidationError(
+                _("%(person)s has no open entitlement this warning concerns any more.")
+                % {"person": warning.person.name}
+            )
+        reason = _("Cross-check: %(rule)s (%(evidence)s)") % {
+            "rule": warning.rule.name,
+            "evidence": consequences.evidence_text(warning),
+        }
+        if note.strip():
+            reason = f"{reason}: {note.strip()}"
+        changed, overpaid = consequences.apply(
+            actor=actor,
+            warning=warning,
+            entitlements=entitlements if action != Action.KEEP else [],
+            action=action,
+            effective_month=effective_month,
+            new_amount=new_amount,
+            reason=reason[:300],
+        )
+        result.changed.extend(changed)
+        result.overpayments.extend(overpaid)
+        warning.resolved_by = actor
+        warning.resolved_at = now
+        warning.resolution_action = action
+        warning.effective_month = effective_month
+        warning.new_amount = new_amount if action == Action.CHANGE_AMOUNT else None
+        warning.resolution_note = note.strip()
+        warning.outcome = {
+            "entitlements": changed,
+            "overpayments": [consequences.overpayment_dict(o) for o in overpaid],
+        }
+        warning._history_user = actor  # type: ignore[attr-defined]
+        status.transition(warning, Warning.Status.CONFIRMED, actor=actor, note=reason[:300])
+    return result
+
+
+# ---- rules and thresholds (the admin) ------------------------------------------------------
+
+
+def _known_programs() -> set[str]:
+    return {p.program for p in providers.all_providers()}
+
+
+@transaction.atomic
+def rule_save(*, actor: Any, rule: MatchRule) -> MatchRule:
+    """Validate and save a rule (the admin calls this)."""
+    policy.require(actor, "crosscheck.rules")
+    rule_check(rule=rule)
+    rule._history_user = actor  # type: ignore[attr-defined]
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def rule_check(*, rule: MatchRule) -> None:
+    """The rules a rule must follow; raises ValidationError naming the field."""
+    errors: dict[str, list[str]] = {}
+    unknown = set(rule.programs) - _known_programs()
+    if unknown and rule.active:
+        errors["programs"] = [
+            _(
+                "No paying program is registered as %(codes)s; an active rule must name programs "
+                "that exist (known: %(known)s)."
+            )
+            % {"codes": ", ".join(sorted(unknown)), "known": ", ".join(sorted(_known_programs()))}
+        ]
+    if rule.kind == Kind.AGE and not rule.age_years:
+        errors["age_years"] = [_("An age rule needs the age.")]
+    if rule.kind != Kind.AGE and rule.age_years:
+        errors["age_years"] = [_("Only age rules have an age.")]
+    if rule.threshold_name and rule.kind not in LIST_KINDS:
+        errors["threshold_name"] = [_("Only rules on lists compare a value with a threshold.")]
+    if rule.kind not in LIST_KINDS and rule.reach != MatchRule.Reach.PERSON:
+        errors["reach"] = [_("Checks without files concern the person only.")]
+    if rule.kind == Kind.AGE and rule.effective_basis != MatchRule.EffectiveBasis.BIRTHDAY:
+        errors["effective_basis"] = [_("An age rule takes effect after the birthday.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def threshold_save(*, actor: Any, threshold: Threshold) -> Threshold:
+    """Validate and save a threshold; periods of one name and area may not overlap."""
+    policy.require(actor, "crosscheck.rules", area=threshold.area)
+    threshold.full_clean()
+    overlapping = Threshold.objects.filter(name=threshold.name, area=threshold.area).exclude(
+        pk=threshold.pk
+    )
+    for other in overlapping:
+        other_end = other.valid_to or datetime.date.max
+        end = threshold.valid_to or datetime.date.max
+        if other.valid_from <= end and threshold.valid_from <= other_end:
+            raise ValidationError(
+                {
+                    "valid_from": _("It overlaps the row valid from %(date)s; end that one first.")
+                    % {"date": other.valid_from}
+                }
+            )
+    threshold._history_user = actor  # type: ignore[attr-defined]
+    threshold.save()
+    return threshold

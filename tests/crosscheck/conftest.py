@@ -1,0 +1,158 @@
+"""Fixtures of the cross-check tests: beneficiaries with entitlements, list files, a worker."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from civil_affairs.crosscheck import loading, matching, services
+from civil_affairs.crosscheck.kinds import default_mapping
+from civil_affairs.crosscheck.models import ExternalList, MatchRun
+from relief.models import Entitlement, EntitlementPeriod, Household, HouseholdMember
+from tests.factories import PersonFactory
+
+MONTH = datetime.date(2026, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def entitle(
+    person: Any,
+    program: str = "dibao",
+    amount: str = "600.00",
+    *,
+    start: datetime.date = MONTH,
+    household: Any = None,
+    area: Any = None,
+) -> Entitlement:
+    """An active entitlement with one open period (what relief's approval leaves behind)."""
+    entitlement = Entitlement.objects.create(
+        program=program,
+        person=person,
+        area=area or person.area,
+        household=household,
+        monthly_amount=Decimal(amount),
+        start_month=start,
+        first_payroll_month=start,
+    )
+    EntitlementPeriod.objects.create(
+        entitlement=entitlement, valid_from=start, monthly_amount=Decimal(amount)
+    )
+    return entitlement
+
+
+def household_of(head: Any, *others: Any, registered_type: str = "rural") -> Household:
+    household = Household.objects.create(area=head.area, registered_type=registered_type)
+    HouseholdMember.objects.create(household=household, person=head, relationship="head")
+    for other in others:
+        HouseholdMember.objects.create(household=household, person=other, relationship="spouse")
+    return household
+
+
+def csv_bytes(rows: list[list[Any]], header: list[str], encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+DEATH_HEADER = ["身份证号码", "姓名", "死亡日期", "备注"]
+
+
+def upload(
+    actor: Any,
+    area: Any,
+    kind: str,
+    data: bytes,
+    *,
+    name: str = "list.csv",
+    valid_on: datetime.date = datetime.date(2026, 3, 31),
+    columns: dict[str, str] | None = None,
+    load: bool = True,
+    delimiter: str = ",",
+) -> ExternalList:
+    """Upload through the service, then load here (the worker tests load through Celery)."""
+    lst = services.list_upload(
+        actor=actor,
+        kind=kind,
+        area=area,
+        valid_on=valid_on,
+        source="县公安局",
+        file=SimpleUploadedFile(name, data),
+        file_name=name,
+        columns=columns or default_mapping(kind),
+        delimiter=delimiter,
+    )
+    return loading.list_load(external_list=lst) if load else lst
+
+
+def deaths(actor: Any, area: Any, people: list[tuple[Any, str]], **kw: Any) -> ExternalList:
+    rows = [[p.id_number, p.name, day, "火化"] for p, day in people]
+    return upload(actor, area, "death", csv_bytes(rows, DEATH_HEADER), **kw)
+
+
+def run(area: Any, checks: list[str] | None = None, as_of: datetime.date | None = None) -> MatchRun:
+    """A whole matching run in this process (chunks run one after the other)."""
+    record = MatchRun.objects.create(
+        area=area,
+        as_of=as_of or datetime.date(2026, 4, 20),
+        checks=checks or [c.value for c in MatchRun.Check],
+    )
+    return matching.run_inline(record)
+
+
+@pytest.fixture
+def beneficiaries(areas: SimpleNamespace) -> SimpleNamespace:
+    """A dibao household in township A (head paid dibao, spouse not paid) and one in B."""
+    head_a = PersonFactory(area=areas.village_a, name="甲户主")
+    spouse_a = PersonFactory(area=areas.village_a, name="甲配偶")
+    head_b = PersonFactory(area=areas.village_b, name="乙户主")
+    house_a = household_of(head_a, spouse_a)
+    house_b = household_of(head_b)
+    return SimpleNamespace(
+        head_a=head_a,
+        spouse_a=spouse_a,
+        head_b=head_b,
+        house_a=house_a,
+        house_b=house_b,
+        dibao_a=entitle(head_a, "dibao", "620.00", household=house_a),
+        dibao_b=entitle(head_b, "dibao", "410.00", household=house_b),
+    )
+
+
+@pytest.fixture
+def celery_worker_thread(settings: Any) -> Iterator[Any]:
+    """A real Celery worker (in a thread of this process) on Redis, on a queue of its own so
+    that no other worker of this machine takes our tasks. Needs transactional tests."""
+    import os
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from civil_affairs.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL (a real Redis) for a real worker")
+    queue = f"crosscheck-test-{uuid.uuid4().hex[:8]}"
+    old_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    try:
+        with start_worker(
+            app, queues=[queue], pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue = old_queue
