@@ -69,6 +69,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     "payroll.bank_return": frozenset({FINANCE}),
     "payroll.export_full_id": frozenset({FINANCE}),
     "ledger.manage": frozenset({FINANCE}),
+    "ledger.view": frozenset({APPROVER, FINANCE, ADMINISTRATOR}),
+    "payroll.close": frozenset({FINANCE}),
+    "payment.correct": frozenset({CASEWORKER, ADMINISTRATOR}),  # a failed row's new account
+    "overpayment.view": frozenset({CASEWORKER, REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
+    "overpayment.register": frozenset({CASEWORKER, APPROVER, FINANCE}),
+    "overpayment.recover": frozenset({FINANCE}),
+    "overpayment.waive": frozenset({APPROVER}),
     # cross-checks
     "crosscheck.upload": frozenset({APPROVER, ADMINISTRATOR}),
     "crosscheck.run": frozenset({APPROVER, ADMINISTRATOR}),

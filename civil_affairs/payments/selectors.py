@@ -1,0 +1,237 @@
+"""Reads of payments, always through the access policy."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.months import first_of_month
+from civil_affairs.people.models import Person
+
+from .models import ZERO, ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
+
+
+def payroll_list(
+    *, user: Any, status: str = "", month: datetime.date | None = None
+) -> QuerySet[Payroll]:
+    payrolls = policy.scope(user, Payroll.objects.select_related("area", "generated_by"))
+    if status:
+        payrolls = payrolls.filter(status=status)
+    if month:
+        payrolls = payrolls.filter(month=month)
+    return payrolls.order_by("-month", "-id")
+
+
+def payroll_get(*, user: Any, pk: int) -> Payroll:
+    return get_object_or_404(
+        policy.scope(user, Payroll.objects.select_related("area", "generated_by", "approved_by")),
+        pk=pk,
+    )
+
+
+def payroll_payments(
+    *,
+    user: Any,
+    payroll: Payroll,
+    status: str = "",
+    program: str = "",
+    area: Area | None = None,
+    query: str = "",
+) -> QuerySet[Payment]:
+    rows = policy.scope(
+        user, Payment.objects.filter(payroll=payroll).select_related("person", "area")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if program:
+        rows = rows.filter(program=program)
+    if area is not None:
+        rows = rows.filter(area__code__startswith=area.code)
+    query = query.strip()
+    if query:
+        rows = rows.filter(Q(person__name__startswith=query) | Q(person__id_number=query))
+    return rows.order_by("area__code", "person__name", "month", "id")
+
+
+def payment_get(*, user: Any, pk: int) -> Payment:
+    return get_object_or_404(
+        policy.scope(user, Payment.objects.select_related("person", "area", "payroll")), pk=pk
+    )
+
+
+@dataclass
+class TotalsRow:
+    township: str
+    program: str
+    rows: int
+    amount: Decimal
+    held_rows: int
+    held_amount: Decimal
+
+
+def payroll_summary(payroll: Payroll) -> list[TotalsRow]:
+    """Rows and amounts per township and program (held rows apart), from the stored totals."""
+    area_ids = {t["area"] for t in payroll.totals}
+    areas = {a.pk: a for a in Area.objects.filter(pk__in=area_ids).select_related("parent")}
+    table: dict[tuple[str, str, str], TotalsRow] = {}
+    for entry in payroll.totals:
+        area = areas.get(entry["area"])
+        township = (area.township or area) if area else None
+        key = (township.code if township else "", entry["program"], "")
+        row = table.setdefault(
+            key,
+            TotalsRow(
+                township=township.name if township else "",
+                program=program_label(entry["program"]),
+                rows=0,
+                amount=ZERO,
+                held_rows=0,
+                held_amount=ZERO,
+            ),
+        )
+        if entry["status"] == Payment.Status.HELD:
+            row.held_rows += entry["rows"]
+            row.held_amount += Decimal(entry["amount"])
+        else:
+            row.rows += entry["rows"]
+            row.amount += Decimal(entry["amount"])
+    return [table[key] for key in sorted(table)]
+
+
+def status_counts(payroll: Payroll) -> dict[str, tuple[int, Decimal]]:
+    counts: dict[str, tuple[int, Decimal]] = {}
+    for entry in payroll.totals:
+        rows, amount = counts.get(entry["status"], (0, ZERO))
+        counts[entry["status"]] = (rows + entry["rows"], amount + Decimal(entry["amount"]))
+    return counts
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.done * 100 // self.total
+
+
+def generation_progress(payroll: Payroll) -> Progress:
+    counts = payroll.chunks.aggregate(total=Count("id"), done=Count("id", filter=Q(done=True)))
+    return Progress(done=counts["done"], total=counts["total"])
+
+
+def failed_payments(*, user: Any) -> QuerySet[Payment]:
+    """Rows to correct and reissue: failed at the bank (or held out of a payroll already sent)
+    and not yet paid again."""
+    sent = [
+        Payroll.Status.EXPORTED,
+        Payroll.Status.PAID,
+        Payroll.Status.PARTLY_FAILED,
+        Payroll.Status.CLOSED,
+    ]
+    rows = Payment.objects.filter(reissued=False).filter(
+        Q(status=Payment.Status.FAILED) | Q(status=Payment.Status.HELD, payroll__status__in=sent)
+    )
+    return (
+        policy.scope(user, rows)
+        .select_related("person", "area", "payroll")
+        .order_by("area__code", "person__name", "month")
+    )
+
+
+def ledger_entries(*, user: Any, program: str = "") -> QuerySet[LedgerEntry]:
+    entries = policy.scope(
+        user,
+        LedgerEntry.objects.select_related("payroll", "created_by", "bank_return", "overpayment"),
+    )
+    if program:
+        entries = entries.filter(program=program)
+    return entries.order_by("-booked_on", "-id")
+
+
+@dataclass
+class Balance:
+    program: str
+    label: str
+    allocated: Decimal
+    disbursed: Decimal
+    returned: Decimal
+    recovered: Decimal
+    reversed: Decimal
+    balance: Decimal
+
+
+def ledger_balances(*, user: Any) -> list[Balance]:
+    """Per program: what came in, what went out, and the balance, in the user's funds."""
+    rows = (
+        ledger_entries(user=user)
+        .values("program", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("program", "kind")
+    )
+    table: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        table.setdefault(row["program"], {})[row["kind"]] = row["total"] or ZERO
+    kinds = LedgerEntry.Kind
+    return [
+        Balance(
+            program=program,
+            label=program_label(program),
+            allocated=sums.get(kinds.ALLOCATION, ZERO),
+            disbursed=-sums.get(kinds.DISBURSEMENT, ZERO),
+            returned=sums.get(kinds.RETURN, ZERO),
+            recovered=sums.get(kinds.RECOVERY, ZERO),
+            reversed=-sums.get(kinds.REVERSAL, ZERO),
+            balance=sum(sums.values(), ZERO),
+        )
+        for program, sums in sorted(table.items())
+    ]
+
+
+def overpayment_list(*, user: Any, status: str = "") -> QuerySet[Overpayment]:
+    rows = policy.scope(user, Overpayment.objects.select_related("person", "area", "payment"))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("status", "area__code", "person__name", "month")
+
+
+def overpayment_get(*, user: Any, pk: int) -> Overpayment:
+    return get_object_or_404(
+        policy.scope(user, Overpayment.objects.select_related("person", "area", "payment")), pk=pk
+    )
+
+
+def paid_months(person: Person, program: str, from_month: datetime.date) -> list[datetime.date]:
+    """The benefit months of `program` paid to `person` from `from_month` on."""
+    return list(
+        Payment.objects.filter(
+            person=person,
+            program=program,
+            month__gte=first_of_month(from_month),
+            status=Payment.Status.PAID,
+        )
+        .order_by("month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def export_job_get(*, user: Any, pk: int) -> ExportJob:
+    """Only the requester sees (and downloads) an export job."""
+    return get_object_or_404(
+        ExportJob.objects.select_related("payroll"), pk=pk, requested_by_id=user.pk
+    )
+
+
+def recent_export_jobs(*, user: Any, payroll: Payroll) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(payroll=payroll, requested_by_id=user.pk).order_by(
+        "-created_at"
+    )[:5]

@@ -1,0 +1,1196 @@
+"""Every write of payments: one keyword-only function per business action.
+
+Each checks the access policy and the rules, writes the change with its status row in one
+transaction and queues side effects (Celery jobs) with `transaction.on_commit`. Pages, the
+API, the admin and the Celery tasks call these and nothing else.
+
+The payroll's life: payroll_generate (Celery chunks, payroll_chunk_generate, then
+payroll_generation_finish) → payment_hold/payment_release → payroll_submit →
+payroll_approve (a county approver who did not generate it; the fund must cover it, and the
+disbursement is booked) → payroll_bank_file (sent to the bank) → bank_return_apply (paid /
+partly failed; failed amounts return to the fund) → payment_correct_account and
+payroll_reissue (a supplementary payroll) → payroll_close.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.models import StatusChange
+from civil_affairs.core.money import ZERO, to_yuan
+from civil_affairs.core.months import first_of_month
+from civil_affairs.core.status import transition
+from civil_affairs.people import services as people_services
+from civil_affairs.people.models import Person
+
+from . import engine, exports, providers, returns
+from .models import (
+    BankReturn,
+    ExportJob,
+    LedgerEntry,
+    Overpayment,
+    Payment,
+    Payroll,
+    PayrollChunk,
+    area_ids_under,
+    program_label,
+)
+
+# advisory lock classes (pg_advisory_xact_lock(class, key))
+LOCK_GENERATE = 40401  # key: the payroll month as yyyymm
+LOCK_LEDGER = 40402  # key: the fund's area id
+
+MAX_NAMES = 5  # names quoted in a message about many rows
+
+
+# ---- helpers
+
+
+def _lock(kind: int, key: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, key])
+
+
+def _created(obj: Any, actor: Any, status: str, note: str = "") -> None:
+    """The first StatusChange of an object (from nothing to its first status)."""
+    StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        old_status="",
+        new_status=status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+    )
+
+
+def county_of(area: Area) -> Area:
+    """The county above (or at) `area`: whose special account pays it."""
+    while area.level != Area.Level.COUNTY and area.parent_id is not None:
+        area = area.parent  # type: ignore[assignment]
+    return area
+
+
+def covering_area(areas: Sequence[Area]) -> Area:
+    """The smallest area that covers every one of `areas`."""
+    codes = [a.code for a in areas]
+    prefix = codes[0]
+    for code in codes[1:]:
+        while not code.startswith(prefix):
+            prefix = prefix[:-1]
+    for length in (12, 9, 6):
+        if len(prefix) >= length:
+            found = Area.objects.filter(code=prefix[:length]).first()
+            if found is not None:
+                return found
+    return county_of(areas[0])
+
+
+def _names(payments: Any) -> str:
+    names = [p.person.name for p in payments[:MAX_NAMES]]
+    return "、".join(names) + ("…" if len(payments) > MAX_NAMES else "")
+
+
+def _as_month(value: datetime.date | str, field: str = "month") -> datetime.date:
+    if isinstance(value, str):
+        from civil_affairs.core.months import parse_month
+
+        try:
+            value = parse_month(value)
+        except ValueError:
+            raise ValidationError({field: _("Give a month as YYYY-MM.")}) from None
+    return first_of_month(value)
+
+
+def _refresh_totals(payroll: Payroll) -> None:
+    """Recompute the stored rows and amounts per program, area and row status."""
+    rows = engine.totals(payroll.pk)
+    payroll.totals = rows
+    payroll.rows = sum(r["rows"] for r in rows)
+    payroll.amount = sum((Decimal(r["amount"]) for r in rows), ZERO)
+    held = [r for r in rows if r["status"] == Payment.Status.HELD]
+    payroll.held_rows = sum(r["rows"] for r in held)
+    payroll.held_amount = sum((Decimal(r["amount"]) for r in held), ZERO)
+    payroll.save(
+        update_fields=["totals", "rows", "amount", "held_rows", "held_amount", "updated_at"]
+    )
+
+
+def _move_total(payroll: Payroll, payment: Payment, old: str, new: str) -> None:
+    """Move one row from status `old` to `new` in the stored totals (holds and releases)."""
+    totals = list(payroll.totals)
+    for status, sign in ((old, -1), (new, 1)):
+        for entry in totals:
+            if (entry["program"], entry["area"], entry["status"]) == (
+                payment.program,
+                payment.area_id,
+                status,
+            ):
+                entry["rows"] += sign
+                entry["amount"] = str(Decimal(entry["amount"]) + sign * payment.amount)
+                break
+        else:
+            totals.append(
+                {
+                    "program": payment.program,
+                    "area": payment.area_id,
+                    "status": status,
+                    "rows": sign,
+                    "amount": str(sign * payment.amount),
+                }
+            )
+    payroll.totals = [t for t in totals if t["rows"]]
+    held = [t for t in payroll.totals if t["status"] == Payment.Status.HELD]
+    payroll.held_rows = sum(t["rows"] for t in held)
+    payroll.held_amount = sum((Decimal(t["amount"]) for t in held), ZERO)
+    payroll.save(update_fields=["totals", "held_rows", "held_amount", "updated_at"])
+
+
+def _locked(payroll: Payroll) -> Payroll:
+    return Payroll.objects.select_for_update().get(pk=payroll.pk)
+
+
+def _require_status(payroll: Payroll, allowed: set[str], message: str) -> None:
+    if payroll.status not in allowed:
+        raise ValidationError(message % {"status": payroll.get_status_display()})
+
+
+def _missing_accounts(payroll: Payroll) -> None:
+    missing = (
+        Payment.objects.filter(payroll=payroll, status=Payment.Status.PENDING)
+        .filter(person__bank_account="")
+        .select_related("person")
+        .order_by("person__name")
+    )
+    count = missing.count()
+    if count:
+        raise ValidationError(
+            _(
+                "%(count)d rows have no bank account (%(names)s): enter the accounts or hold "
+                "the rows first."
+            )
+            % {"count": count, "names": _names(list(missing[: MAX_NAMES + 1]))},
+            code="no_account",
+        )
+
+
+# ---- generation
+
+
+def _default_areas(actor: Any) -> list[Area]:
+    if policy.is_unrestricted(actor):
+        return list(Area.objects.filter(level=Area.Level.COUNTY))
+    allowed = policy.ACTIONS["payroll.generate"]
+    return [a.area for a in policy.assignments(actor) if a.role in allowed]
+
+
+def _stale(payroll: Payroll) -> bool:
+    """A generation with no chunk finished for longer than a chunk may run is dead."""
+    limit = datetime.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 3600))
+    last = payroll.chunks.aggregate(last=Max("finished_at"))["last"]
+    latest = max(filter(None, [last, payroll.generation_started_at]), default=None)
+    return latest is None or timezone.now() - latest > limit
+
+
+@transaction.atomic
+def payroll_generate(
+    *,
+    actor: Any,
+    month: datetime.date | str,
+    programs: Sequence[str],
+    areas: Sequence[Area] | None = None,
+    chunk_persons: int | None = None,
+) -> Payroll:
+    """Start (or rerun) the regular payroll of `month` for `programs` in `areas`.
+
+    The rows are inserted by a Celery chord of chunks (see engine.py); the payroll stays
+    "generating", and locked, until the last chunk is done. A second start while it runs is
+    refused; a rerun of a draft adds only the rows that are new since (none, usually).
+    """
+    month = _as_month(month)
+    programs = sorted(set(programs))
+    if not programs:
+        raise ValidationError({"programs": _("Choose at least one program.")})
+    known = {p.program for p in providers.all_providers()}
+    unknown = [p for p in programs if p not in known]
+    if unknown:
+        raise ValidationError(
+            {"programs": _("Unknown program: %(programs)s.") % {"programs": ", ".join(unknown)}}
+        )
+    chosen = list(areas) if areas else _default_areas(actor)
+    if not chosen:
+        raise PermissionDenied(_("You have no area to generate a payroll for."))
+    for area in chosen:
+        policy.require(actor, "payroll.generate", area=area)
+    # an area inside another chosen area adds nothing
+    chosen = [
+        a for a in chosen if not any(b.pk != a.pk and a.code.startswith(b.code) for b in chosen)
+    ]
+    chosen.sort(key=lambda a: a.code)
+    covered = set(area_ids_under(chosen))
+
+    _lock(LOCK_GENERATE, month.year * 100 + month.month)
+    payroll: Payroll | None = None
+    existing = (
+        Payroll.objects.select_for_update()
+        .filter(month=month, kind=Payroll.Kind.REGULAR)
+        .exclude(status=Payroll.Status.CANCELLED)
+        .prefetch_related("areas")
+    )
+    for other in existing:
+        if not set(other.programs) & set(programs):
+            continue
+        other_areas = list(other.areas.all())
+        if not covered & set(area_ids_under(other_areas)):
+            continue
+        same = sorted(other.programs) == programs and {a.pk for a in other_areas} == {
+            a.pk for a in chosen
+        }
+        if other.status == Payroll.Status.GENERATING and not _stale(other):
+            started = timezone.localtime(other.generation_started_at or other.created_at)
+            raise ValidationError(
+                _(
+                    "The payroll for %(month)s (#%(id)d) is being generated since %(time)s: "
+                    "wait until it is done."
+                )
+                % {"month": f"{month:%Y-%m}", "id": other.pk, "time": f"{started:%H:%M:%S}"},
+                code="running",
+            )
+        if not same:
+            raise ValidationError(
+                _(
+                    "Payroll #%(id)d for %(month)s already covers some of these programs and "
+                    "areas (%(programs)s)."
+                )
+                % {
+                    "id": other.pk,
+                    "month": f"{month:%Y-%m}",
+                    "programs": ", ".join(other.program_labels),
+                },
+                code="overlap",
+            )
+        if other.status not in {
+            Payroll.Status.DRAFT,
+            Payroll.Status.FAILED,
+            Payroll.Status.GENERATING,
+        }:
+            raise ValidationError(
+                _(
+                    "The payroll for %(month)s (#%(id)d) is already %(status)s; benefits approved "
+                    "since are paid as arrears in the next month's payroll."
+                )
+                % {"month": f"{month:%Y-%m}", "id": other.pk, "status": other.get_status_display()},
+                code="closed",
+            )
+        payroll = other
+
+    now = timezone.now()
+    if payroll is None:
+        payroll = Payroll.objects.create(
+            month=month,
+            kind=Payroll.Kind.REGULAR,
+            programs=programs,
+            area=covering_area(chosen),
+            status=Payroll.Status.GENERATING,
+            generated_by=actor,
+            generation_started_at=now,
+        )
+        payroll.areas.set(chosen)
+        _created(payroll, actor, Payroll.Status.GENERATING, _("Generation started."))
+    else:
+        payroll.generation_started_at = now
+        payroll.generation_finished_at = None
+        payroll._history_user = actor  # type: ignore[attr-defined]
+        transition(payroll, Payroll.Status.GENERATING, actor=actor, note=_("Generated again."))
+        payroll.chunks.all().delete()
+
+    bounds = Person.objects.aggregate(first=Min("id"), last=Max("id"))
+    ranges = (
+        engine.plan_chunks(bounds["first"], bounds["last"], chunk_persons or engine.CHUNK_PERSONS)
+        if bounds["first"] is not None
+        else []
+    )
+    PayrollChunk.objects.bulk_create(
+        PayrollChunk(payroll=payroll, number=n, person_from=lo, person_to=hi)
+        for n, (lo, hi) in enumerate(ranges, start=1)
+    )
+    payroll_id = payroll.pk
+
+    def start() -> None:
+        from . import tasks
+
+        tasks.start_generation(payroll_id)
+
+    transaction.on_commit(start)
+    return payroll
+
+
+def _scope_area_ids(payroll: Payroll) -> list[int] | None:
+    areas = list(payroll.areas.all())
+    if any(a.level == Area.Level.COUNTY for a in areas):
+        return None  # the whole county: no filter
+    return area_ids_under(areas)
+
+
+@transaction.atomic
+def payroll_chunk_generate(*, chunk_id: int) -> int:
+    """Insert one chunk's rows (a Celery task's work); returns the number of new rows.
+
+    Safe to run twice, or at the same time as another run of the same chunk: the chunk row
+    is locked, a done chunk does nothing, and the unique index drops any row already there.
+    """
+    chunk = (
+        PayrollChunk.objects.select_for_update(of=("self",))
+        .select_related("payroll")
+        .filter(pk=chunk_id)
+        .first()
+    )
+    if chunk is None or chunk.done or chunk.payroll.status != Payroll.Status.GENERATING:
+        return 0
+    payroll = chunk.payroll
+    inserted = engine.run_chunk(
+        payroll_id=payroll.pk,
+        programs=list(payroll.programs),
+        month=payroll.month,
+        person_range=(chunk.person_from, chunk.person_to),
+        area_ids=_scope_area_ids(payroll),
+    )
+    chunk.done = True
+    chunk.inserted = inserted
+    chunk.runs += 1
+    chunk.finished_at = timezone.now()
+    chunk.save(update_fields=["done", "inserted", "runs", "finished_at"])
+    # The chord's callback finishes the payroll. Should it never come (a lost result), the
+    # last chunk does: chunks take the payroll's lock in turn, so exactly one sees all done.
+    Payroll.objects.select_for_update(no_key=True).filter(pk=payroll.pk).first()
+    if not PayrollChunk.objects.filter(payroll_id=payroll.pk, done=False).exists():
+        payroll_id = payroll.pk
+
+        def finish() -> None:
+            from . import tasks
+
+            tasks.finish_generation.delay(payroll_id)
+
+        transaction.on_commit(finish)
+    return inserted
+
+
+@transaction.atomic
+def payroll_generation_finish(*, payroll_id: int) -> Payroll | None:
+    """Total the payroll once every chunk is done and open it as a draft. Idempotent."""
+    payroll = Payroll.objects.select_for_update().filter(pk=payroll_id).first()
+    if payroll is None or payroll.status != Payroll.Status.GENERATING:
+        return payroll
+    if payroll.chunks.filter(done=False).exists():
+        return payroll
+    _refresh_totals(payroll)
+    payroll.generation_finished_at = timezone.now()
+    transition(
+        payroll,
+        Payroll.Status.DRAFT,
+        actor=None,
+        note=_("%(rows)d rows, %(amount)s yuan.")
+        % {"rows": payroll.rows, "amount": payroll.amount},
+    )
+    return payroll
+
+
+@transaction.atomic
+def payroll_generation_failed(*, payroll_id: int, error: str) -> Payroll | None:
+    """A chunk failed for good (or the queue could not be reached): unlock the payroll."""
+    payroll = Payroll.objects.select_for_update().filter(pk=payroll_id).first()
+    if payroll is None or payroll.status != Payroll.Status.GENERATING:
+        return payroll
+    _refresh_totals(payroll)
+    transition(payroll, Payroll.Status.FAILED, actor=None, note=error[:1000])
+    return payroll
+
+
+@transaction.atomic
+def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
+    """Cancel a draft (or failed) payroll: its rows are deleted, nothing was paid."""
+    policy.require(actor, "payroll.generate", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.DRAFT, Payroll.Status.FAILED},
+        _("Only a draft payroll can be cancelled; this one is %(status)s."),
+    )
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the payroll is cancelled.")})
+    rows = Payment.objects.filter(payroll=payroll)
+    reissued_ids = list(rows.filter(reissue_of__isnull=False).values_list("reissue_of", flat=True))
+    rows._raw_delete(rows.db)  # type: ignore[attr-defined]  # set-based: no signals per row
+    if reissued_ids:
+        for old in Payment.objects.filter(pk__in=reissued_ids):
+            old.reissued = False
+            old._history_user = actor  # type: ignore[attr-defined]
+            old.save(update_fields=["reissued", "updated_at"])
+    payroll.chunks.all().delete()
+    _refresh_totals(payroll)
+    payroll._history_user = actor  # type: ignore[attr-defined]
+    transition(payroll, Payroll.Status.CANCELLED, actor=actor, note=note.strip())
+    return payroll
+
+
+# ---- holds and the approval pipeline
+
+
+@transaction.atomic
+def payment_hold(*, actor: Any, payment: Payment, reason: str) -> Payment:
+    """Leave a row out of the payroll's exports and payment, with the reason."""
+    policy.require(actor, "payroll.hold", payment)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for holding this row.")})
+    payroll = _locked(payment.payroll)
+    _require_status(
+        payroll,
+        Payroll.HOLDABLE,
+        _("Rows can be held only before the payroll is approved; it is %(status)s."),
+    )
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.PENDING:
+        raise ValidationError(
+            _("This row is already %(status)s.") % {"status": payment.get_status_display()}
+        )
+    payment.status = Payment.Status.HELD
+    payment.hold_reason = reason.strip()
+    payment._history_user = actor  # type: ignore[attr-defined]
+    payment.save(update_fields=["status", "hold_reason", "updated_at"])
+    _move_total(payroll, payment, Payment.Status.PENDING, Payment.Status.HELD)
+    return payment
+
+
+@transaction.atomic
+def payment_release(*, actor: Any, payment: Payment) -> Payment:
+    """Put a held row back into the payroll."""
+    policy.require(actor, "payroll.hold", payment)
+    payroll = _locked(payment.payroll)
+    _require_status(
+        payroll,
+        Payroll.HOLDABLE,
+        _("Rows can be released only before the payroll is approved; it is %(status)s."),
+    )
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.HELD:
+        raise ValidationError(_("This row is not held."))
+    payment.status = Payment.Status.PENDING
+    payment.hold_reason = ""
+    payment._history_user = actor  # type: ignore[attr-defined]
+    payment.save(update_fields=["status", "hold_reason", "updated_at"])
+    _move_total(payroll, payment, Payment.Status.HELD, Payment.Status.PENDING)
+    return payment
+
+
+@transaction.atomic
+def payroll_submit(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
+    policy.require(actor, "payroll.submit", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.DRAFT},
+        _("Only a draft payroll can be submitted; this one is %(status)s."),
+    )
+    if not payroll.payable_rows:
+        raise ValidationError(_("The payroll has no row to pay."), code="empty")
+    _missing_accounts(payroll)
+    payroll.submitted_by = actor
+    payroll._history_user = actor  # type: ignore[attr-defined]
+    transition(payroll, Payroll.Status.SUBMITTED, actor=actor, note=note)
+    return payroll
+
+
+@transaction.atomic
+def payroll_return(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
+    """The approver sends a submitted payroll back to draft, saying why."""
+    policy.require(actor, "payroll.approve", payroll)
+    if not note.strip():
+        raise ValidationError({"note": _("Say what has to change.")})
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.SUBMITTED},
+        _("Only a submitted payroll can be sent back; this one is %(status)s."),
+    )
+    payroll._history_user = actor  # type: ignore[attr-defined]
+    transition(payroll, Payroll.Status.DRAFT, actor=actor, note=note.strip())
+    return payroll
+
+
+def _preparers(payroll: Payroll) -> set[int]:
+    """Users who generated (or generated again) or submitted the payroll."""
+    started = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Payroll),
+        object_id=payroll.pk,
+        new_status__in=[Payroll.Status.GENERATING, Payroll.Status.SUBMITTED],
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    ids = set(started) | {payroll.generated_by_id}
+    if payroll.submitted_by_id:
+        ids.add(payroll.submitted_by_id)
+    return ids
+
+
+def may_approve(actor: Any, payroll: Payroll) -> bool:
+    return (
+        payroll.status == Payroll.Status.SUBMITTED
+        and policy.may(actor, "payroll.approve", payroll)
+        and actor.pk not in _preparers(payroll)
+    )
+
+
+def payable_by_program(payroll: Payroll) -> dict[str, Decimal]:
+    amounts: dict[str, Decimal] = {}
+    for entry in payroll.totals:
+        if entry["status"] == Payment.Status.PENDING:
+            amounts[entry["program"]] = amounts.get(entry["program"], ZERO) + Decimal(
+                entry["amount"]
+            )
+    return amounts
+
+
+def fund_balances(fund: Area) -> dict[str, Decimal]:
+    """Balance of the special account per program (no policy: callers check it)."""
+    balances: dict[str, Decimal] = {}
+    rows = (
+        LedgerEntry.objects.filter(area=fund)
+        .values("program")
+        .annotate(total=Sum("amount"))
+        .order_by("program")
+    )
+    for row in rows:
+        balances[row["program"]] = row["total"] or ZERO
+    return balances
+
+
+@transaction.atomic
+def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
+    """Approve a submitted payroll: the accounts are fixed and the fund pays it out.
+
+    Only a county approver who neither generated nor submitted it may; every program's
+    balance must cover its rows.
+    """
+    policy.require(actor, "payroll.approve", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.SUBMITTED},
+        _("Only a submitted payroll can be approved; this one is %(status)s."),
+    )
+    if actor.pk in _preparers(payroll):
+        raise PermissionDenied(
+            _("A payroll is approved by someone other than who generated or submitted it.")
+        )
+    _missing_accounts(payroll)
+    fund = county_of(payroll.area)
+    _lock(LOCK_LEDGER, fund.pk)
+    balances = fund_balances(fund)
+    needs = payable_by_program(payroll)
+    short = [
+        _("%(program)s: the fund holds %(balance)s yuan, this payroll needs %(need)s yuan.")
+        % {
+            "program": program_label(program),
+            "balance": balances.get(program, ZERO),
+            "need": need,
+        }
+        for program, need in sorted(needs.items())
+        if need > balances.get(program, ZERO)
+    ]
+    if short:
+        raise ValidationError(
+            [
+                _("The fund's balance does not cover this payroll; record an allocation first."),
+                *short,
+            ],
+            code="balance",
+        )
+    # the accounts paid are those on file now; later changes do not alter an approved payroll
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE payments_payment p
+               SET bank_name = pp.bank_name, bank_account = pp.bank_account, updated_at = now()
+              FROM people_person pp
+             WHERE pp.id = p.person_id AND p.payroll_id = %s AND p.status = 'pending'
+            """,
+            [payroll.pk],
+        )
+    today = timezone.localdate()
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            program=program,
+            kind=LedgerEntry.Kind.DISBURSEMENT,
+            amount=-need,
+            booked_on=today,
+            area=fund,
+            payroll=payroll,
+            note=str(payroll),
+            created_by=actor,
+        )
+        for program, need in sorted(needs.items())
+        if need
+    )
+    payroll.approved_by = actor
+    payroll.approved_at = timezone.now()
+    payroll._history_user = actor  # type: ignore[attr-defined]
+    transition(payroll, Payroll.Status.APPROVED, actor=actor, note=note)
+    return payroll
+
+
+@transaction.atomic
+def payroll_close(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
+    policy.require(actor, "payroll.close", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.PAID, Payroll.Status.PARTLY_FAILED},
+        _("Only a paid payroll can be closed; this one is %(status)s."),
+    )
+    payroll._history_user = actor  # type: ignore[attr-defined]
+    transition(payroll, Payroll.Status.CLOSED, actor=actor, note=note)
+    return payroll
+
+
+# ---- exports
+
+
+def _check_exportable(actor: Any, payroll: Payroll) -> bool:
+    policy.require(actor, "payroll.export", payroll)
+    _require_status(
+        payroll,
+        Payroll.EXPORTABLE,
+        _("A payroll that is %(status)s cannot be exported."),
+    )
+    return policy.may(actor, "payroll.export_full_id", payroll)
+
+
+@transaction.atomic
+def payroll_export_csv(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes], str]:
+    """The payroll's payable rows as CSV, streamed from PostgreSQL's COPY; logged."""
+    full_id = _check_exportable(actor, payroll)
+    rows = exports.payable_rows(payroll).count()
+    people_services.export_logged(
+        actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} csv", rows=rows
+    )
+    return exports.csv_stream(payroll, full_id=full_id), exports.file_name(payroll, "csv")
+
+
+@transaction.atomic
+def payroll_export_xlsx(*, actor: Any, payroll: Payroll) -> ExportJob:
+    """Queue the xlsx export (a sheet per township); the requester downloads it when done."""
+    full_id = _check_exportable(actor, payroll)
+    rows = exports.payable_rows(payroll).count()
+    job = ExportJob.objects.create(
+        payroll=payroll, requested_by=actor, full_id=full_id, rows_total=rows
+    )
+    people_services.export_logged(
+        actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} xlsx", rows=rows
+    )
+    job_id = job.pk
+
+    def start() -> None:
+        from . import tasks
+
+        tasks.export_xlsx.delay(job_id)
+
+    transaction.on_commit(start)
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Write an export job's file (a Celery task's work), with progress on the job row."""
+    job = ExportJob.objects.select_related("payroll").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return job
+    job.status = ExportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    path = exports.export_path(job)
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+    try:
+        written = exports.write_xlsx(job.payroll, path, full_id=job.full_id, progress=progress)
+    except Exception as exc:
+        job.status = ExportJob.Status.FAILED
+        job.error = f"{exc.__class__.__name__}: {exc}"
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    job.status = ExportJob.Status.DONE
+    job.rows_done = written
+    job.file = str(path)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "rows_done", "file", "finished_at"])
+    return job
+
+
+@transaction.atomic
+def payroll_bank_file(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes], str]:
+    """The fixed-width payment file for the bank (bankfile.py). The first one marks the
+    payroll as sent; the same file can be downloaded again. Logged."""
+    policy.require(actor, "payroll.export", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        Payroll.BANK_FILE,
+        _("The bank file is made from an approved payroll; this one is %(status)s."),
+    )
+    rows = exports.bank_rows(payroll).count()
+    if payroll.status == Payroll.Status.APPROVED:
+        payroll._history_user = actor  # type: ignore[attr-defined]
+        transition(
+            payroll,
+            Payroll.Status.EXPORTED,
+            actor=actor,
+            note=_("Bank file of %(rows)d rows.") % {"rows": rows},
+        )
+    people_services.export_logged(
+        actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} bank file", rows=rows
+    )
+    return exports.bank_file_stream(payroll), exports.file_name(payroll, "txt", "bank")
+
+
+# ---- the bank's result file
+
+
+@transaction.atomic
+def bank_return_apply(
+    *, actor: Any, payroll: Payroll, content: bytes, file_name: str
+) -> BankReturn:
+    """Apply the bank's result file: each row paid or failed with the bank's reason.
+
+    The whole file is read and checked first (layout, control total, references, duplicates,
+    amounts, rows already settled); any problem rejects the file with the line numbers and
+    nothing changes. Failed amounts return to the fund.
+    """
+    policy.require(actor, "payroll.bank_return", payroll)
+    payroll = _locked(payroll)
+    _require_status(
+        payroll,
+        {Payroll.Status.EXPORTED},
+        _("Results are applied to a payroll sent to the bank; this one is %(status)s."),
+    )
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = BankReturn.objects.filter(payroll=payroll, sha256=digest).first()
+    if earlier is not None:
+        raise ValidationError(
+            _("This file was already applied on %(date)s.")
+            % {"date": f"{timezone.localtime(earlier.uploaded_at):%Y-%m-%d %H:%M}"},
+            code="duplicate_file",
+        )
+    checked = returns.load(payroll, io.BytesIO(content))
+    if checked.errors:
+        raise ValidationError(checked.messages(), code="bad_file")
+    bank_return = BankReturn.objects.create(
+        payroll=payroll,
+        file_name=file_name[:200],
+        sha256=digest,
+        content=content,
+        uploaded_by=actor,
+        lines=checked.count,
+    )
+    outcome = returns.apply(bank_return)
+    bank_return.paid_rows = outcome.paid_rows
+    bank_return.paid_amount = outcome.paid_amount
+    bank_return.failed_rows = outcome.failed_rows
+    bank_return.failed_amount = outcome.failed_amount
+    bank_return.save()
+    fund = county_of(payroll.area)
+    _lock(LOCK_LEDGER, fund.pk)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            program=program,
+            kind=LedgerEntry.Kind.RETURN,
+            amount=amount,
+            booked_on=timezone.localdate(),
+            area=fund,
+            payroll=payroll,
+            bank_return=bank_return,
+            note=_("%(rows)d failed payments") % {"rows": rows},
+            created_by=actor,
+        )
+        for program, (rows, amount) in sorted(outcome.failed_by_program.items())
+    )
+    _refresh_totals(payroll)
+    unsettled = Payment.objects.filter(payroll=payroll, status=Payment.Status.PENDING).exists()
+    if not unsettled:
+        failed = Payment.objects.filter(payroll=payroll, status=Payment.Status.FAILED).exists()
+        payroll._history_user = actor  # type: ignore[attr-defined]
+        transition(
+            payroll,
+            Payroll.Status.PARTLY_FAILED if failed else Payroll.Status.PAID,
+            actor=actor,
+            note=file_name[:200],
+        )
+    return bank_return
+
+
+# ---- failed rows: correct and reissue
+
+
+@transaction.atomic
+def payment_correct_account(
+    *, actor: Any, payment: Payment, bank_name: str, bank_account: str
+) -> Person:
+    """Correct the account of a person whose payment failed (the person's record changes,
+    through people's service); the row can then be reissued."""
+    policy.require(actor, "payment.correct", payment)
+    if payment.status != Payment.Status.FAILED or payment.reissued:
+        raise ValidationError(_("Only a failed row not yet reissued needs a new account."))
+    account = "".join(bank_account.split())
+    if not account.isdigit() or not 8 <= len(account) <= 32:
+        raise ValidationError({"bank_account": _("An account number is 8 to 32 digits.")})
+    if not bank_name.strip():
+        raise ValidationError({"bank_name": _("Name the bank.")})
+    return people_services.person_update(
+        actor=actor, person=payment.person, bank_name=bank_name.strip(), bank_account=account
+    )
+
+
+REISSUABLE_PAYROLL = {
+    Payroll.Status.EXPORTED,
+    Payroll.Status.PAID,
+    Payroll.Status.PARTLY_FAILED,
+    Payroll.Status.CLOSED,
+}
+
+
+@transaction.atomic
+def payroll_reissue(
+    *,
+    actor: Any,
+    payments: Sequence[Payment],
+    month: datetime.date | str | None = None,
+    same_account: bool = False,
+    note: str = "",
+) -> Payroll:
+    """A supplementary payroll paying failed rows again (and held rows once cleared).
+
+    A failed row is reissued only when the person's account has changed since, unless
+    `same_account` says the bank's problem was not the account (e.g. a frozen card).
+    """
+    if not payments:
+        raise ValidationError(_("Choose the rows to reissue."))
+    ids = [p.pk for p in payments]
+    rows = list(
+        Payment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("person", "area", "payroll")
+        .order_by("pk")
+    )
+    if len(rows) != len(set(ids)):
+        raise ValidationError(_("Some of the chosen rows do not exist."))
+    for row in rows:
+        policy.require(actor, "payroll.generate", row)
+    problems = []
+    unchanged = []
+    for row in rows:
+        ok_status = row.status == Payment.Status.FAILED or (
+            row.status == Payment.Status.HELD and row.payroll.status in REISSUABLE_PAYROLL
+        )
+        if row.reissued or not ok_status or row.payroll.status not in REISSUABLE_PAYROLL:
+            problems.append(row)
+        elif (
+            row.status == Payment.Status.FAILED
+            and not same_account
+            and row.person.bank_account == row.bank_account
+        ):
+            unchanged.append(row)
+    if problems:
+        raise ValidationError(
+            _(
+                "Only failed rows (and rows held out of a payroll sent to the bank) not yet "
+                "reissued can be reissued: %(names)s."
+            )
+            % {"names": _names(problems)},
+            code="not_reissuable",
+        )
+    if unchanged:
+        raise ValidationError(
+            _(
+                "The account of %(names)s has not changed since the payment failed: correct it "
+                "first, or confirm that the same account is to be paid again."
+            )
+            % {"names": _names(unchanged)},
+            code="same_account",
+        )
+    payroll_month = _as_month(month) if month else first_of_month(timezone.localdate())
+    areas = sorted({row.area for row in rows}, key=lambda a: a.code)
+    covering = covering_area(areas)
+    policy.require(actor, "payroll.generate", area=covering)
+    payroll = Payroll.objects.create(
+        month=payroll_month,
+        kind=Payroll.Kind.SUPPLEMENTARY,
+        programs=sorted({row.program for row in rows}),
+        area=covering,
+        status=Payroll.Status.DRAFT,
+        generated_by=actor,
+        generation_started_at=timezone.now(),
+        generation_finished_at=timezone.now(),
+        note=note,
+    )
+    payroll.areas.set([covering])
+    _created(
+        payroll,
+        actor,
+        Payroll.Status.DRAFT,
+        note or _("Reissue of %(count)d rows.") % {"count": len(rows)},
+    )
+    for row in rows:
+        row.reissued = True
+        row._history_user = actor  # type: ignore[attr-defined]
+        row.save(update_fields=["reissued", "updated_at"])
+    Payment.objects.bulk_create(
+        Payment(
+            payroll=payroll,
+            person=row.person,
+            program=row.program,
+            month=row.month,
+            area=row.area,
+            amount=row.amount,
+            source_id=row.source_id,
+            reissue_of=row,
+        )
+        for row in rows
+    )
+    _refresh_totals(payroll)
+    return payroll
+
+
+# ---- the fund ledger
+
+
+def _fund_for(actor: Any, area: Area | None) -> Area:
+    if area is not None:
+        return county_of(area)
+    for assignment in policy.assignments(actor):
+        if assignment.role in policy.ACTIONS["ledger.manage"]:
+            return county_of(assignment.area)
+    county = Area.objects.filter(level=Area.Level.COUNTY).order_by("code").first()
+    if county is None:
+        raise ValidationError(_("There is no county to keep a fund for."))
+    return county
+
+
+@transaction.atomic
+def ledger_allocate(
+    *,
+    actor: Any,
+    program: str,
+    amount: Decimal,
+    booked_on: datetime.date | None = None,
+    reference: str = "",
+    note: str = "",
+    area: Area | None = None,
+) -> LedgerEntry:
+    """Money allocated into the special account for a program (e.g. a transfer from the
+    finance bureau, with its document number)."""
+    fund = _fund_for(actor, area)
+    policy.require(actor, "ledger.manage", area=fund)
+    errors: dict[str, str] = {}
+    if program not in {p.program for p in providers.all_providers()}:
+        errors["program"] = _("Unknown program.")
+    amount = to_yuan(amount)
+    if amount <= 0:
+        errors["amount"] = _("An allocation is a positive amount.")
+    if not reference.strip():
+        errors["reference"] = _("Give the allocation's document number.")
+    if errors:
+        raise ValidationError(errors)
+    _lock(LOCK_LEDGER, fund.pk)
+    return LedgerEntry.objects.create(
+        program=program,
+        kind=LedgerEntry.Kind.ALLOCATION,
+        amount=amount,
+        booked_on=booked_on or timezone.localdate(),
+        area=fund,
+        reference=reference.strip(),
+        note=note.strip(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def ledger_reverse(*, actor: Any, entry: LedgerEntry, note: str) -> LedgerEntry:
+    """Undo a mistaken allocation with an entry of the opposite sign that points at it."""
+    policy.require(actor, "ledger.manage", entry)
+    if entry.kind != LedgerEntry.Kind.ALLOCATION:
+        raise ValidationError(
+            _("Only allocations are reversed by hand; the others follow their payroll.")
+        )
+    if LedgerEntry.objects.filter(reversal_of=entry).exists():
+        raise ValidationError(_("This entry is already reversed."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the entry is reversed.")})
+    _lock(LOCK_LEDGER, entry.area_id)
+    balance = fund_balances(entry.area).get(entry.program, ZERO)
+    if balance < entry.amount:
+        raise ValidationError(
+            _(
+                "The fund holds %(balance)s yuan for this program: less than the allocation, "
+                "which is already partly paid out."
+            )
+            % {"balance": balance}
+        )
+    return LedgerEntry.objects.create(
+        program=entry.program,
+        kind=LedgerEntry.Kind.REVERSAL,
+        amount=-entry.amount,
+        booked_on=timezone.localdate(),
+        area=entry.area,
+        reversal_of=entry,
+        reference=entry.reference,
+        note=note.strip(),
+        created_by=actor,
+    )
+
+
+# ---- overpayments (called by cross-checks when a benefit stops from an earlier month)
+
+
+@transaction.atomic
+def overpayment_register(
+    *,
+    actor: Any,
+    person: Person,
+    program: str,
+    from_month: datetime.date,
+    reason: str,
+    source: str = "",
+) -> list[Overpayment]:
+    """Every PAID row of `person` and `program` from `from_month` on becomes an overpayment
+    to recover. Idempotent: a row already registered is returned as it is, never twice."""
+    policy.require(actor, "overpayment.register", person)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the recovery.")})
+    from_month = first_of_month(from_month)
+    paid = (
+        Payment.objects.select_for_update(of=("self",))
+        .filter(person=person, program=program, month__gte=from_month, status=Payment.Status.PAID)
+        .select_related("area")
+        .order_by("month", "pk")
+    )
+    result = []
+    for payment in paid:
+        existing = Overpayment.objects.filter(payment=payment).first()
+        if existing is not None:
+            result.append(existing)
+            continue
+        overpayment = Overpayment(
+            payment=payment,
+            person=person,
+            program=program,
+            month=payment.month,
+            area=payment.area,
+            amount=payment.amount,
+            reason=reason.strip()[:300],
+            source=source[:100],
+            registered_by=actor,
+        )
+        overpayment._history_user = actor  # type: ignore[attr-defined]
+        overpayment.save()
+        _created(overpayment, actor, Overpayment.Status.TO_RECOVER, reason.strip())
+        result.append(overpayment)
+    return result
+
+
+@transaction.atomic
+def overpayment_recover(
+    *,
+    actor: Any,
+    overpayment: Overpayment,
+    amount: Decimal,
+    note: str = "",
+    booked_on: datetime.date | None = None,
+) -> LedgerEntry:
+    """Money recovered from the person, paid back into the fund (all at once or in parts)."""
+    policy.require(actor, "overpayment.recover", overpayment)
+    overpayment = Overpayment.objects.select_for_update().get(pk=overpayment.pk)
+    if overpayment.status != Overpayment.Status.TO_RECOVER:
+        raise ValidationError(
+            _("This overpayment is %(status)s.") % {"status": overpayment.get_status_display()}
+        )
+    amount = to_yuan(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("Give the amount recovered.")})
+    if amount > overpayment.outstanding:
+        raise ValidationError(
+            {
+                "amount": _("Only %(outstanding)s yuan is still to recover.")
+                % {"outstanding": overpayment.outstanding}
+            }
+        )
+    fund = county_of(overpayment.area)
+    _lock(LOCK_LEDGER, fund.pk)
+    entry = LedgerEntry.objects.create(
+        program=overpayment.program,
+        kind=LedgerEntry.Kind.RECOVERY,
+        amount=amount,
+        booked_on=booked_on or timezone.localdate(),
+        area=fund,
+        overpayment=overpayment,
+        payroll=overpayment.payment.payroll,
+        note=note.strip()[:300],
+        created_by=actor,
+    )
+    overpayment.recovered += amount
+    overpayment._history_user = actor  # type: ignore[attr-defined]
+    if overpayment.recovered == overpayment.amount:
+        transition(overpayment, Overpayment.Status.RECOVERED, actor=actor, note=note)
+    else:
+        overpayment.save(update_fields=["recovered", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def overpayment_waive(*, actor: Any, overpayment: Overpayment, reason: str) -> Overpayment:
+    """The approver writes off what cannot be recovered (e.g. the person died destitute)."""
+    policy.require(actor, "overpayment.waive", overpayment)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the overpayment is waived.")})
+    overpayment = Overpayment.objects.select_for_update().get(pk=overpayment.pk)
+    overpayment._history_user = actor  # type: ignore[attr-defined]
+    transition(overpayment, Overpayment.Status.WAIVED, actor=actor, note=reason.strip())
+    return overpayment
+
+
+__all__ = [
+    "bank_return_apply",
+    "export_job_run",
+    "ledger_allocate",
+    "ledger_reverse",
+    "overpayment_recover",
+    "overpayment_register",
+    "overpayment_waive",
+    "payment_correct_account",
+    "payment_hold",
+    "payment_release",
+    "payroll_approve",
+    "payroll_bank_file",
+    "payroll_chunk_generate",
+    "payroll_close",
+    "payroll_discard",
+    "payroll_export_csv",
+    "payroll_export_xlsx",
+    "payroll_generate",
+    "payroll_generation_failed",
+    "payroll_generation_finish",
+    "payroll_reissue",
+    "payroll_return",
+    "payroll_submit",
+]

@@ -1,0 +1,68 @@
+"""Celery tasks: each loads ids and calls one service; no business rule lives here.
+
+A generation is a chord: one `generate_chunk` per chunk of persons (a group that any number
+of workers share), then `finish_generation` totals the payroll. acks_late (settings) makes a
+chunk whose worker died run again; the unique index makes that harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import chord, shared_task
+from django.db import OperationalError
+
+from . import services
+from .models import PayrollChunk
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def generate_chunk(self: object, chunk_id: int) -> int:
+    return services.payroll_chunk_generate(chunk_id=chunk_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def finish_generation(*args: object) -> int | None:
+    """The chord's callback (its first argument is the chunks' results) or a plain call."""
+    payroll_id = int(args[-1])  # type: ignore[call-overload]
+    payroll = services.payroll_generation_finish(payroll_id=payroll_id)
+    return payroll.pk if payroll else None
+
+
+@shared_task
+def generation_failed(request: object, exc: object, traceback: object, payroll_id: int) -> None:
+    """The chord's error callback: a chunk failed for good."""
+    services.payroll_generation_failed(payroll_id=payroll_id, error=f"{exc!r}")
+
+
+def start_generation(payroll_id: int) -> None:
+    """Queue the chord of a payroll's open chunks (called once its transaction commits)."""
+    chunk_ids = list(
+        PayrollChunk.objects.filter(payroll_id=payroll_id, done=False)
+        .order_by("number")
+        .values_list("pk", flat=True)
+    )
+    try:
+        if not chunk_ids:
+            finish_generation.delay(payroll_id)
+            return
+        callback = finish_generation.si(payroll_id).on_error(generation_failed.s(payroll_id))
+        chord((generate_chunk.si(pk) for pk in chunk_ids), callback).apply_async()
+    except Exception as exc:  # the broker is down: unlock the payroll and say why
+        log.exception("payroll %s: could not queue the generation", payroll_id)
+        services.payroll_generation_failed(
+            payroll_id=payroll_id, error=f"could not queue the generation: {exc!r}"
+        )
+
+
+@shared_task(acks_late=True)
+def export_xlsx(job_id: int) -> int:
+    return services.export_job_run(job_id=job_id).rows_done
