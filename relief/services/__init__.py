@@ -39,6 +39,7 @@ from .other import (
     homeless_intake,
     medical_aid_record,
     patrol_zone_create,
+    patrol_zone_update,
 )
 from .reviews import review_complete, review_mark_overdue, review_schedule
 from .standards import standard_apply, standard_create, standard_update
@@ -73,6 +74,7 @@ __all__ = [
     "household_update",
     "medical_aid_record",
     "patrol_zone_create",
+    "patrol_zone_update",
     "review_complete",
     "review_mark_overdue",
     "review_schedule",

@@ -62,6 +62,23 @@ def patrol_zone_create(*, actor: Any, area: Area, name: str, description: str = 
 
 
 @transaction.atomic
+def patrol_zone_update(*, actor: Any, zone: PatrolZone, **changes: Any) -> PatrolZone:
+    unknown = set(changes) - {"name", "description", "active"}
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+    policy.require(actor, "homeless.manage", zone)
+    if "name" in changes:
+        changes["name"] = _text(changes["name"], "name", required=True)
+    if "description" in changes:
+        changes["description"] = _text(changes["description"], "description")
+    for field, value in changes.items():
+        setattr(zone, field, value)
+    zone._history_user = actor  # type: ignore[attr-defined]
+    zone.save()
+    return zone
+
+
+@transaction.atomic
 def homeless_intake(
     *,
     actor: Any,
