@@ -59,9 +59,10 @@ SELECT i, h, id, body || substr('{ID_CHECK}', (
            FROM generate_series(1, 17) AS k) + 1, 1) AS id_number,
        birth, CASE WHEN seq %% 2 = 1 THEN 'M' ELSE 'F' END AS sex,
        substr(%(surnames)s, ((i * 7919) %% char_length(%(surnames)s))::int + 1, 1)
-       || substr(%(given)s, ((i * 31) %% char_length(%(given)s))::int + 1, 1)
+       || substr(%(given)s, (((i / 100) * 31 + i * 7) %% char_length(%(given)s))::int + 1, 1)
        || CASE WHEN i %% 3 = 0 THEN ''
-               ELSE substr(%(given)s, ((i * 17 + 3) %% char_length(%(given)s))::int + 1, 1)
+               ELSE substr(%(given)s,
+                           (((i / 5000) * 13 + i * 17 + 3) %% char_length(%(given)s))::int + 1, 1)
                END
        AS name
 FROM (
