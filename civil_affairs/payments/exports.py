@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import bankfile, providers
 from .models import ExportJob, Payment, Payroll
@@ -119,9 +120,10 @@ def _server_rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     with transaction.atomic():
         connection.ensure_connection()
         raw = connection.connection
+        with raw.cursor() as plain:
+            plain.execute("SET LOCAL jit = off")
         with raw.cursor(name=f"export_{uuid.uuid4().hex}") as cursor:
             cursor.itersize = FETCH
-            cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
             yield from cursor
 
@@ -190,7 +192,7 @@ def _write_workbook(
     }
 
     # summary first: constant-memory sheets are written top to bottom, one after the other
-    summary = workbook.add_worksheet(_sheet_name(_("Summary"), set()))
+    summary = workbook.add_worksheet(_sheet_name(pgettext("xlsx sheet", "Summary"), set()))
     summary.write_string(0, 0, caption, title)
     summary_heads = [_("township"), _("program"), _("rows"), _("amount (yuan)")]
     for col, text in enumerate(summary_heads):
@@ -207,7 +209,7 @@ def _write_workbook(
         total_rows += count
         total_amount += amount
         row += 1
-    summary.write_string(row, 0, _("Total"), bold)
+    summary.write_string(row, 0, pgettext("xlsx row", "Total"), bold)
     summary.write_number(row, 2, total_rows, bold)
     summary.write_number(row, 3, float(total_amount), money_bold)
 
@@ -222,7 +224,7 @@ def _write_workbook(
         if sheet is None:
             return
         last = line
-        sheet.write_string(last, 0, _("Total"), bold)
+        sheet.write_string(last, 0, pgettext("xlsx row", "Total"), bold)
         sheet.write_number(last, 3, count, bold)
         sheet.write_formula(last, 7, f"=SUM(H4:H{last})", money_bold, float(sheet_amount))
 

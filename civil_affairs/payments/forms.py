@@ -1,0 +1,131 @@
+"""Forms parse input only; the rules are the services'."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.forms import BootstrapForm
+from civil_affairs.core.months import add_months, parse_month
+
+from . import providers
+from .models import Payment
+
+
+def program_choices() -> list[tuple[str, str]]:
+    return [(p.program, p.label) for p in providers.all_providers()]
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_month(text)
+        except ValueError:
+            raise forms.ValidationError(_("Give a month as YYYY-MM.")) from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            return f"{value:%Y-%m}"
+        return value
+
+
+class GenerateForm(BootstrapForm):
+    month = MonthField(label=_("payroll month"))
+    programs = forms.MultipleChoiceField(
+        label=_("programs"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("areas"),
+        queryset=Area.objects.none(),
+        help_text=_("The county, or some townships."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programs"].choices = program_choices()
+        self.fields["programs"].widget.attrs["class"] = ""
+        allowed = policy.area_ids(user, policy.ACTIONS["payroll.generate"])
+        areas = Area.objects.filter(level__in=[Area.Level.COUNTY, Area.Level.TOWNSHIP])
+        if not policy.is_unrestricted(user):
+            areas = areas.filter(pk__in=allowed)
+        self.fields["areas"].queryset = areas.order_by("code")
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("month", add_months(today.replace(day=1), 1))
+            self.initial.setdefault("programs", [c for c, _label in program_choices()])
+            top = areas.order_by("code").first()
+            if top is not None:
+                self.initial.setdefault("areas", [top.pk])
+
+
+class NoteForm(BootstrapForm):
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HoldForm(BootstrapForm):
+    reason = forms.CharField(label=_("reason held"), max_length=300)
+
+
+class BankReturnForm(BootstrapForm):
+    file = forms.FileField(
+        label=_("the bank's result file"),
+        help_text=_("Fixed-width GB18030 text as the bank returns it (see the layout)."),
+    )
+
+
+class AccountForm(BootstrapForm):
+    bank_name = forms.CharField(label=_("bank"), max_length=100)
+    bank_account = forms.CharField(label=_("new bank account"), max_length=40)
+
+
+class ReissueForm(BootstrapForm):
+    payments = forms.ModelMultipleChoiceField(
+        label=_("rows"), queryset=Payment.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    month = MonthField(label=_("payroll month"), required=False)
+    same_account = forms.BooleanField(
+        label=_("pay to the same account again (the bank's problem was not the account)"),
+        required=False,
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, rows: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payments"].queryset = rows
+        self.fields["payments"].widget.attrs["class"] = ""
+
+
+class AllocationForm(BootstrapForm):
+    program = forms.ChoiceField(label=_("program"), choices=())
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
+    booked_on = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    reference = forms.CharField(label=_("document number"), max_length=100)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = program_choices()
+
+
+class RecoverForm(BootstrapForm):
+    amount = forms.DecimalField(label=_("amount recovered"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label=_("reason"), max_length=300)

@@ -1,0 +1,250 @@
+"""The bank's result file: applied whole, or rejected with line numbers and nothing changed;
+failed rows corrected and reissued in a supplementary payroll."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from civil_affairs.payments import bankfile, services
+from civil_affairs.payments.models import BankReturn, LedgerEntry, Payment, Payroll
+
+from .factories import NOV, approved, beneficiary, fund, generate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(staff, areas):
+    """An approved payroll of four rows whose bank file went to the bank."""
+    beneficiary(areas.village_a, "dibao", "500.00")
+    beneficiary(areas.village_a, "extreme_poverty", "1100.00")
+    beneficiary(areas.village_b, "dibao", "300.00")
+    beneficiary(areas.village_b, "disability_care", "120.00")
+    payroll = approved(generate(staff.finance), staff)
+    stream, _name = services.payroll_bank_file(actor=staff.finance, payroll=payroll)
+    b"".join(stream)
+    payroll.refresh_from_db()
+    return payroll
+
+
+def rows_of(payroll, failed=()):
+    """The bank's lines for the payroll's rows: (id, account, name, fen, paid, reason)."""
+    return [
+        (
+            p.pk,
+            p.bank_account,
+            p.person.name,
+            int(p.amount * 100),
+            p.pk not in failed,
+            "" if p.pk not in failed else "账户已销户",
+        )
+        for p in Payment.objects.filter(payroll=payroll).select_related("person").order_by("pk")
+    ]
+
+
+def result(payroll, rows, **kwargs):
+    return bankfile.result_file(payroll.pk, payroll.month, NOV, rows, **kwargs)
+
+
+def state(payroll):
+    return (
+        list(
+            Payment.objects.filter(payroll=payroll)
+            .order_by("pk")
+            .values_list("status", "bank_reason")
+        ),
+        LedgerEntry.objects.count(),
+        BankReturn.objects.count(),
+        Payroll.objects.get(pk=payroll.pk).status,
+    )
+
+
+def test_all_paid(staff, sent):
+    applied = services.bank_return_apply(
+        actor=staff.finance, payroll=sent, content=result(sent, rows_of(sent)), file_name="r.txt"
+    )
+    assert (applied.paid_rows, applied.paid_amount, applied.failed_rows) == (
+        4,
+        Decimal("2020.00"),
+        0,
+    )
+    sent.refresh_from_db()
+    assert sent.status == Payroll.Status.PAID
+    assert set(Payment.objects.filter(payroll=sent).values_list("status", flat=True)) == {"paid"}
+    assert applied.rows.count() == 4
+    services.payroll_close(actor=staff.finance, payroll=sent)
+    assert Payroll.objects.get(pk=sent.pk).status == Payroll.Status.CLOSED
+
+
+def test_failed_rows_return_to_the_fund_and_are_reissued(staff, sent):
+    fund_area = services.county_of(sent.area)
+    before = services.fund_balances(fund_area)
+    bad = Payment.objects.get(payroll=sent, program="extreme_poverty")
+    services.bank_return_apply(
+        actor=staff.finance,
+        payroll=sent,
+        content=result(sent, rows_of(sent, failed={bad.pk})),
+        file_name="r.txt",
+    )
+    sent.refresh_from_db()
+    bad.refresh_from_db()
+    assert sent.status == Payroll.Status.PARTLY_FAILED
+    assert (bad.status, bad.bank_reason) == ("failed", "账户已销户")
+    back = LedgerEntry.objects.get(kind=LedgerEntry.Kind.RETURN)
+    assert (back.program, back.amount) == ("extreme_poverty", Decimal("1100.00"))
+    after = services.fund_balances(fund_area)
+    assert after["extreme_poverty"] - before["extreme_poverty"] == Decimal("1100.00")
+
+    # the same account again is refused unless confirmed; a caseworker corrects it
+    with pytest.raises(ValidationError):
+        services.payroll_reissue(actor=staff.finance, payments=[bad])
+    with pytest.raises(PermissionDenied):
+        services.payment_correct_account(
+            actor=staff.finance, payment=bad, bank_name="建设银行", bank_account="6227000011112222"
+        )
+    with pytest.raises(ValidationError) as wrong:
+        services.payment_correct_account(
+            actor=staff.caseworker_a, payment=bad, bank_name="建设银行", bank_account="62-27"
+        )
+    assert "bank_account" in wrong.value.message_dict
+    services.payment_correct_account(
+        actor=staff.caseworker_a,
+        payment=bad,
+        bank_name="建设银行",
+        bank_account="6227 0000 1111 2222",
+    )
+    bad.person.refresh_from_db()
+    assert bad.person.bank_account == "6227000011112222"
+
+    supplementary = services.payroll_reissue(actor=staff.finance, payments=[bad])
+    assert supplementary.kind == Payroll.Kind.SUPPLEMENTARY
+    assert supplementary.status == Payroll.Status.DRAFT
+    new = Payment.objects.get(payroll=supplementary)
+    assert (new.person, new.program, new.month, new.amount, new.reissue_of) == (
+        bad.person,
+        "extreme_poverty",
+        bad.month,
+        Decimal("1100.00"),
+        bad,
+    )
+    bad.refresh_from_db()
+    assert bad.reissued
+    with pytest.raises(ValidationError):  # never twice
+        services.payroll_reissue(actor=staff.finance, payments=[bad])
+
+    services.payroll_submit(actor=staff.finance, payroll=supplementary)
+    services.payroll_approve(actor=staff.approver, payroll=supplementary)
+    new.refresh_from_db()
+    assert new.bank_account == "6227000011112222"
+    stream, _ = services.payroll_bank_file(actor=staff.finance, payroll=supplementary)
+    assert b"6227000011112222" in b"".join(stream)
+    supplementary.refresh_from_db()
+    services.bank_return_apply(
+        actor=staff.finance,
+        payroll=supplementary,
+        content=result(supplementary, rows_of(supplementary)),
+        file_name="r2.txt",
+    )
+    assert Payroll.objects.get(pk=supplementary.pk).status == Payroll.Status.PAID
+    # in the end the person was paid once for the month, and the fund shows it
+    assert Payment.objects.filter(person=bad.person, month=bad.month, status="paid").count() == 1
+    final = services.fund_balances(fund_area)
+    assert before["extreme_poverty"] - final["extreme_poverty"] == Decimal("0.00")
+
+
+def _rejected(staff, payroll, content):
+    before = state(payroll)
+    with pytest.raises(ValidationError) as refused:
+        services.bank_return_apply(
+            actor=staff.finance, payroll=payroll, content=content, file_name="x"
+        )
+    assert state(payroll) == before
+    return refused.value.messages
+
+
+def test_wrong_control_total_is_rejected(staff, sent):
+    content = result(sent, rows_of(sent))
+    lines = content.split(b"\r\n")
+    control = bytearray(lines[-2])
+    control[11:29] = b"%018d" % 1
+    lines[-2] = bytes(control)
+    messages = _rejected(staff, sent, b"\r\n".join(lines))
+    assert any(m.startswith("第 6 行") and "控制" in m for m in messages), messages
+
+
+def test_unknown_reference_is_rejected(staff, sent):
+    rows = rows_of(sent)
+    rows[2] = (999999, *rows[2][1:])
+    messages = _rejected(staff, sent, result(sent, rows))
+    assert any(m.startswith("第 4 行") and "0000000000999999" in m for m in messages), messages
+
+
+def test_duplicated_row_is_rejected(staff, sent):
+    rows = rows_of(sent)
+    messages = _rejected(staff, sent, result(sent, [*rows, rows[1]]))
+    assert any(m.startswith("第 6 行") and "第 3 行" in m for m in messages), messages
+
+
+def test_wrong_amount_is_rejected(staff, sent):
+    rows = rows_of(sent)
+    rows[0] = (*rows[0][:3], rows[0][3] + 1, *rows[0][4:])
+    messages = _rejected(staff, sent, result(sent, rows))
+    assert any(m.startswith("第 2 行") and "500.01" in m and "500.00" in m for m in messages), (
+        messages
+    )
+
+
+def test_malformed_lines_are_rejected(staff, sent):
+    lines = result(sent, rows_of(sent)).split(b"\r\n")
+    lines[1] = lines[1][:100]  # cut short
+    broken = bytearray(lines[2])
+    broken[104:105] = b"X"  # neither paid nor failed
+    lines[2] = bytes(broken)
+    messages = _rejected(staff, sent, b"\r\n".join(lines))
+    assert any(m.startswith("第 2 行") for m in messages), messages
+    assert any(m.startswith("第 3 行") for m in messages), messages
+
+
+def test_same_file_twice_and_file_of_another_payroll(staff, sent):
+    content = result(sent, rows_of(sent))
+    services.bank_return_apply(actor=staff.finance, payroll=sent, content=content, file_name="r")
+    with pytest.raises(ValidationError):
+        services.bank_return_apply(
+            actor=staff.finance, payroll=sent, content=content, file_name="r"
+        )
+    assert BankReturn.objects.count() == 1
+
+
+def test_partial_files_settle_in_turn(staff, sent):
+    rows = rows_of(sent)
+    services.bank_return_apply(
+        actor=staff.finance, payroll=sent, content=result(sent, rows[:2]), file_name="part 1"
+    )
+    assert Payroll.objects.get(pk=sent.pk).status == Payroll.Status.EXPORTED
+    messages = _rejected(staff, sent, result(sent, rows[1:3]))  # row 2 was settled by part 1
+    assert any(m.startswith("第 2 行") for m in messages), messages
+    services.bank_return_apply(
+        actor=staff.finance, payroll=sent, content=result(sent, rows[2:]), file_name="part 2"
+    )
+    assert Payroll.objects.get(pk=sent.pk).status == Payroll.Status.PAID
+
+
+def test_only_finance_uploads(staff, sent):
+    with pytest.raises(PermissionDenied):
+        services.bank_return_apply(
+            actor=staff.approver, payroll=sent, content=result(sent, rows_of(sent)), file_name="r"
+        )
+
+
+def test_results_only_for_a_payroll_sent_to_the_bank(staff, areas):
+    beneficiary(areas.village_a, "dibao", "500.00")
+    payroll = generate(staff.finance, programs=["dibao"])
+    fund(staff.finance)
+    with pytest.raises(ValidationError):
+        services.bank_return_apply(
+            actor=staff.finance,
+            payroll=payroll,
+            content=result(payroll, rows_of(payroll)),
+            file_name="r",
+        )
