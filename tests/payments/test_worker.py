@@ -1,0 +1,319 @@
+"""Generation through a real Celery worker process on Redis: a killed worker, concurrent starts.
+
+Each test starts `celery worker` subprocesses on a queue and a Redis key prefix unique to
+the run, pointed at this test database (transaction=True, so that they see committed rows).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from civil_affairs.celery import app
+from civil_affairs.payments import services
+from civil_affairs.payments.models import Payment, Payroll, PayrollChunk
+
+from .factories import NOV, beneficiary
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PROGRAMS = ["dibao", "extreme_poverty"]
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not REDIS_URL, reason="REDIS_URL is not set: the worker tests need a real Redis"
+    ),
+]
+
+
+class Workers:
+    """Start and stop worker processes of one test."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.queue = f"payments-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.prefix = f"{self.queue}:"
+        url = urlsplit(os.environ["DATABASE_URL"])
+        self.database_url = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(
+        self, *, concurrency: int = 1, visibility: int | None = None
+    ) -> subprocess.Popen[bytes]:
+        log = self.tmp / f"worker-{len(self.procs)}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.payments.worker_settings",
+            "DATABASE_URL": self.database_url,
+            "CELERY_QUEUE": self.queue,
+            "PAYMENTS_TEST_KEYPREFIX": self.prefix,
+            "PYTHONPATH": str(settings.BASE_DIR),
+        }
+        if visibility:
+            env["PAYMENTS_TEST_VISIBILITY"] = str(visibility)
+        celery = Path(settings.BASE_DIR) / ".venv" / "bin" / "celery"
+        proc = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [
+                str(celery),
+                "-A",
+                "civil_affairs",
+                "worker",
+                "-Q",
+                self.queue,
+                "-c",
+                str(concurrency),
+                "-P",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+                "-n",
+                f"{self.queue}-{len(self.procs)}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        proc.log = log  # type: ignore[attr-defined]
+        self.procs.append(proc)
+        wait_for(lambda: b"ready." in log.read_bytes(), 60, f"worker start ({log})")
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """kill -9 the worker and its pool processes."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(5)
+
+    def logs(self) -> str:
+        return "\n".join(p.log.read_text(errors="replace")[-3000:] for p in self.procs)  # type: ignore[attr-defined]
+
+
+def wait_for(check: Any, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Any:
+    """This process publishes to the run's queue and key prefix while the test runs."""
+    import redis
+
+    pool = Workers(tmp_path)
+    saved = (app.conf.task_default_queue, app.conf.broker_transport_options)
+    app.conf.task_default_queue = pool.queue
+    app.conf.broker_transport_options = {**saved[1], "global_keyprefix": pool.prefix}
+    _reset_producers()
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+        app.conf.task_default_queue, app.conf.broker_transport_options = saved
+        _reset_producers()
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{pool.prefix}*"):
+            client.delete(key)
+        if os.environ.get("PAYMENTS_WORKER_LOGS"):
+            print(pool.logs())
+
+
+def _reset_producers() -> None:
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def county(areas: Any) -> list[Any]:
+    """Twelve people over the four villages, each with dibao, some also extreme poverty."""
+    villages = [
+        areas.by_code[c] for c in ("430922100201", "430922100001", "430922101201", "430922101001")
+    ]
+    people = []
+    for i in range(12):
+        person = beneficiary(villages[i % 4], "dibao", f"{400 + 10 * i}.00")
+        if i % 3 == 0:
+            from .factories import entitle
+
+            entitle(person, "extreme_poverty", "1000.00")
+        people.append(person)
+    return people
+
+
+def expected() -> tuple[int, Decimal]:
+    from relief.models import Entitlement
+
+    rows = Entitlement.objects.filter(program__in=PROGRAMS, status="active")
+    return rows.count(), sum((e.monthly_amount for e in rows), Decimal("0.00"))
+
+
+def wait_draft(payroll: Payroll, workers: Workers, seconds: float = 90) -> Payroll:
+    try:
+        wait_for(
+            lambda: Payroll.objects.get(pk=payroll.pk).status == Payroll.Status.DRAFT,
+            seconds,
+            "the payroll to be generated",
+        )
+    except AssertionError:
+        print(workers.logs())
+        raise
+    return Payroll.objects.get(pk=payroll.pk)
+
+
+def assert_one_set(payroll: Payroll) -> None:
+    count, total = expected()
+    rows = Payment.objects.filter(payroll=payroll)
+    assert rows.count() == count
+    assert payroll.rows == count
+    assert payroll.amount == total
+    keys = list(rows.values_list("person_id", "program", "month"))
+    assert len(keys) == len(set(keys))
+
+
+def test_generation_through_a_worker(staff, county, workers):
+    workers.start(concurrency=2)
+    payroll = services.payroll_generate(
+        actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=3
+    )
+    payroll = wait_draft(payroll, workers)
+    assert payroll.chunks.count() > 3
+    assert set(payroll.chunks.values_list("done", flat=True)) == {True}
+    assert_one_set(payroll)
+    # a second generation adds zero rows
+    services.payroll_generate(actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=5)
+    again = wait_draft(payroll, workers)
+    assert sum(again.chunks.values_list("inserted", flat=True)) == 0
+    assert_one_set(again)
+
+
+def test_kill_9_of_a_worker_mid_run(staff, county, workers):
+    payroll = services.payroll_generate(
+        actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=3
+    )
+    chunks = list(payroll.chunks.order_by("number"))
+    assert len(chunks) >= 3
+    second = chunks[1]
+    # Block the second chunk: another transaction holds a row with one of its keys, so the
+    # chunk's INSERT waits on it (a "mid-run" that the test controls).
+    from relief.models import Entitlement
+
+    key_person = (
+        Entitlement.objects.filter(
+            person_id__gte=second.person_from, person_id__lte=second.person_to, program="dibao"
+        )
+        .values_list("person_id", "area_id")
+        .first()
+    )
+    assert key_person is not None
+    blocker = psycopg.connect(workers.database_url)
+    blocker.execute(
+        "INSERT INTO payments_payment (payroll_id, person_id, program, month, area_id, amount, "
+        "source_id, status, reissued, hold_reason, bank_name, bank_account, bank_reason, "
+        "created_at, updated_at) VALUES (%s, %s, 'dibao', %s, %s, 1, 0, 'pending', false, '', "
+        "'', '', '', now(), now())",
+        [payroll.pk, key_person[0], NOV, key_person[1]],
+    )
+    first_worker = workers.start(concurrency=1)
+    try:
+        wait_for(lambda: PayrollChunk.objects.get(pk=chunks[0].pk).done, 60, "the first chunk")
+        wait_for(lambda: _insert_waiting(workers), 60, "the second chunk to be mid-run")
+        workers.kill(first_worker)
+    finally:
+        blocker.rollback()  # the killed worker's transaction can never commit
+        blocker.close()
+    assert Payroll.objects.get(pk=payroll.pk).status == Payroll.Status.GENERATING
+    assert not PayrollChunk.objects.get(pk=second.pk).done
+    workers.start(concurrency=1, visibility=2)  # takes over the killed worker's message
+    payroll = wait_draft(payroll, workers, seconds=120)
+    assert_one_set(payroll)
+    assert PayrollChunk.objects.get(pk=second.pk).runs == 1
+
+
+def _insert_waiting(workers: Workers) -> bool:
+    with psycopg.connect(workers.database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO payments_payment%%'"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_two_generations_started_at_once_end_with_one_set_of_rows(staff, county, workers):
+    results: list[Any] = []
+    barrier = threading.Barrier(2)
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            results.append(
+                services.payroll_generate(
+                    actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=4
+                )
+            )
+        except ValidationError as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    started = [r for r in results if isinstance(r, Payroll)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(started) == 1
+    assert len(refused) == 1
+    assert f"#{started[0].pk}" in refused[0].messages[0]
+    workers.start(concurrency=2)
+    workers.start(concurrency=1)
+    payroll = wait_draft(started[0], workers)
+    assert Payroll.objects.count() == 1
+    assert_one_set(payroll)
+
+
+def test_every_chunk_delivered_twice_to_two_workers(staff, county, workers):
+    from civil_affairs.payments import tasks
+
+    payroll = services.payroll_generate(
+        actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=2
+    )
+    for chunk in payroll.chunks.all():  # as a broker that redelivers would
+        tasks.generate_chunk.delay(chunk.pk)
+    workers.start(concurrency=2)
+    workers.start(concurrency=2)
+    payroll = wait_draft(payroll, workers)
+    assert_one_set(payroll)
