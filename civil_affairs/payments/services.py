@@ -385,7 +385,8 @@ def payroll_chunk_generate(*, chunk_id: int) -> int:
 
             tasks.finish_generation.delay(payroll_id)
 
-        transaction.on_commit(finish)
+        # robust: the chord's callback finishes it as well, should the queue be unreachable
+        transaction.on_commit(finish, robust=True)
     return inserted
 
 
@@ -705,10 +706,16 @@ def payroll_export_xlsx(*, actor: Any, payroll: Payroll) -> ExportJob:
     def start() -> None:
         from . import tasks
 
-        tasks.export_xlsx.delay(job_id)
+        tasks.start_export(job_id)
 
     transaction.on_commit(start)
     return job
+
+
+def export_job_failed(*, job_id: int, error: str) -> None:
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, error=error[:1000], finished_at=timezone.now()
+    )
 
 
 def export_job_run(*, job_id: int) -> ExportJob:

@@ -1,0 +1,119 @@
+"""Demo data of payments, made through the services on top of relief's demo cases.
+
+The fund receives its 2026 allocations; the first month with benefits to pay gets a payroll
+that went all the way through (approved, sent to the bank, one row failed with the bank's
+reason, waiting to be corrected and reissued); the month after has a draft to submit.
+Idempotent: nothing is added when a payroll exists already.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Min
+
+from civil_affairs.areas.models import Area
+from civil_affairs.core.months import add_months
+from civil_affairs.people import services as people_services
+
+from . import bankfile, services
+from .models import LedgerEntry, Payment, Payroll
+
+ALLOCATIONS = [
+    ("dibao", "300000.00", "桃财社〔2026〕12号"),
+    ("extreme_poverty", "150000.00", "桃财社〔2026〕13号"),
+    ("disability_living", "30000.00", "桃财社〔2026〕14号"),
+    ("disability_care", "30000.00", "桃财社〔2026〕14号"),
+]
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+def _generate(actor: Any, month: datetime.date) -> Payroll:
+    """Generate in this process (the demo runs before any worker); the queued chord that
+    follows finds every chunk done and changes nothing."""
+    payroll = services.payroll_generate(
+        actor=actor, month=month, programs=[p for p, _a, _r in ALLOCATIONS]
+    )
+    for chunk in payroll.chunks.all():
+        services.payroll_chunk_generate(chunk_id=chunk.pk)
+    services.payroll_generation_finish(payroll_id=payroll.pk)
+    payroll.refresh_from_db()
+    return payroll
+
+
+def load(areas: dict[str, Area]) -> None:
+    try:
+        from relief import demo as relief_demo
+    except ImportError:  # pragma: no cover - relief always has its demo
+        relief_demo = None
+    if relief_demo is not None:
+        relief_demo.load(areas)  # payments' demo pays relief's cases (idempotent)
+    if Payroll.objects.exists():
+        return
+    admin, finance, approver = _user("admin"), _user("finance"), _user("approver")
+    if not LedgerEntry.objects.exists():
+        for program, amount, reference in ALLOCATIONS:
+            services.ledger_allocate(
+                actor=finance,
+                program=program,
+                amount=Decimal(amount),
+                reference=reference,
+                note="2026年度资金",
+                area=areas["430922"],
+            )
+
+    from relief.models import Entitlement
+
+    active = Entitlement.objects.filter(status="active").select_related("person")
+    first = active.aggregate(first=Min("first_payroll_month"))["first"]
+    if first is None:
+        return
+    for entitlement in active.order_by("pk"):
+        person = entitlement.person
+        if not person.bank_account:
+            people_services.person_update(
+                actor=admin,
+                person=person,
+                bank_name="湖南农商银行",
+                bank_account=f"62300130{person.pk:010d}",
+            )
+
+    payroll = _generate(finance, first)
+    if not payroll.payable_rows:
+        return
+    services.payroll_submit(actor=finance, payroll=payroll, note="演示：月度发放")
+    services.payroll_approve(actor=approver, payroll=payroll, note="同意发放")
+    stream, _name = services.payroll_bank_file(actor=finance, payroll=payroll)
+    b"".join(stream)
+    rows = list(
+        Payment.objects.filter(payroll=payroll, status=Payment.Status.PENDING)
+        .select_related("person")
+        .order_by("pk")
+    )
+    failed = rows[-1].pk
+    result = bankfile.result_file(
+        payroll.pk,
+        payroll.month,
+        first,
+        [
+            (
+                p.pk,
+                p.bank_account,
+                p.person.name,
+                bankfile.fen(p.amount),
+                p.pk != failed,
+                "账户已冻结",
+            )
+            for p in rows
+        ],
+    )
+    services.bank_return_apply(
+        actor=finance, payroll=payroll, content=result, file_name="回盘-演示.txt"
+    )
+    _generate(finance, add_months(first, 1))
