@@ -9,6 +9,19 @@ from django.contrib.auth.models import Group, Permission
 from .models import Role
 
 VIEW_PEOPLE = ["people.view_person", "areas.view_area"]
+# relief: the read-only admin views of cases (their pages are governed by the policy)
+RELIEF_CASES = [
+    "relief.view_household",
+    "relief.view_householdmember",
+    "relief.view_application",
+    "relief.view_entitlement",
+    "relief.view_entitlementperiod",
+    "relief.view_review",
+    "relief.view_homelesscase",
+    "relief.view_homelessservice",
+    "relief.view_patrolzone",
+    "relief.view_medicalaid",
+]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [
@@ -20,6 +33,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "relief.change_household",
         "relief.view_application",
         "relief.view_entitlement",
+        *RELIEF_CASES,
+        "relief.add_patrolzone",
+        "relief.change_patrolzone",
         "payments.view_overpayment",
         "crosscheck.view_warning",
     ],
@@ -28,6 +44,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "relief.view_household",
         "relief.view_application",
         "relief.view_entitlement",
+        *RELIEF_CASES,
         "payments.view_payroll",
         "payments.view_payment",
         "payments.view_overpayment",
@@ -37,6 +54,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "relief.view_household",
         "relief.view_application",
         "relief.view_entitlement",
+        *RELIEF_CASES,
         "payments.view_payroll",
         "payments.view_payment",
         "payments.view_ledgerentry",
@@ -76,6 +94,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "relief.view_standard",
         "relief.add_standard",
         "relief.change_standard",
+        *RELIEF_CASES,
         "crosscheck.view_matchrule",
         "crosscheck.change_matchrule",
         "django_celery_beat.view_periodictask",
