@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.core.models import StatusChange
@@ -51,14 +52,14 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024  # a technical upload limit, not a policy thr
 
 # the step each status waits for, for the "out of order" message
 NEXT_STEP = {
-    S.APPLIED: _("acceptance"),
-    S.ACCEPTED: _("the home visit"),
-    S.VISITED: _("the cross-check request"),
-    S.CROSSCHECK_REQUESTED: _("the cross-check result"),
-    S.CROSSCHECK_CLEARED: _("the public notice"),
-    S.IN_NOTICE: _("submission to the township"),
-    S.SUBMITTED: _("the township review"),
-    S.REVIEWED: _("approval"),
+    S.APPLIED: gettext_lazy("acceptance"),
+    S.ACCEPTED: gettext_lazy("the home visit"),
+    S.VISITED: gettext_lazy("the cross-check request"),
+    S.CROSSCHECK_REQUESTED: gettext_lazy("the cross-check result"),
+    S.CROSSCHECK_CLEARED: gettext_lazy("the public notice"),
+    S.IN_NOTICE: gettext_lazy("submission to the township"),
+    S.SUBMITTED: gettext_lazy("the township review"),
+    S.REVIEWED: gettext_lazy("approval"),
 }
 
 

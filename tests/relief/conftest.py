@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civil_affairs.core.months import add_months, first_of_month
 from relief import services
@@ -38,6 +38,14 @@ COUNTY_STANDARDS = [
     (K.REVIEW_MONTHS, "B", "6"),
     (K.REVIEW_MONTHS, "C", "3"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Any:
+    """Service messages in English, so tests can match them (pages pick their language per
+    request, Chinese by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ persons take minutes. The rows are marked so that `--reset` finds them again: pe
 households have an address starting with BENCH_MARK. Persons get valid, distinct ID numbers
 (the core.idgen rule, computed in SQL: county 430922, birth dates over ~110 years, sequence
 numbers 900-999 so that they do not meet the demo people), spread over the demo villages.
-Person i is in household i mod H, the first H persons being the heads. Each person has one
+Person i is in household i mod H, the first H persons being the heads; household h lives in
+village (h div 10) mod V, so that names and villages are not correlated. Each person has one
 active entitlement with one open period from --month: heads the household's dibao, the
 others extreme-poverty support or one of the two disability subsidies.
 
@@ -81,7 +82,7 @@ CROSS JOIN LATERAL (
 HOUSEHOLDS_SQL = """
 CREATE TEMP TABLE bench_household ON COMMIT DROP AS
 SELECT h, nextval(pg_get_serial_sequence('relief_household', 'id')) AS id,
-       (%(villages)s::bigint[])[h %% cardinality(%(villages)s::bigint[]) + 1] AS area_id,
+       (%(villages)s::bigint[])[(h / 10) %% cardinality(%(villages)s::bigint[]) + 1] AS area_id,
        (%(persons)s - 1 - h) / %(households)s + 1 AS size
 FROM generate_series(0, %(households)s - 1) AS h
 """

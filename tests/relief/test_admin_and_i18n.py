@@ -1,0 +1,85 @@
+"""The admin of relief (standards through the service, scoped lists) and the Chinese catalogue."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from relief.models import Standard
+from tests.conftest import login
+from tests.relief.conftest import make_household, member, next_month
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_relief_message_has_a_chinese_translation():
+    po = polib.pofile(str(Path(settings.BASE_DIR) / "relief/locale/zh_Hans/LC_MESSAGES/django.po"))
+    missing = [e.msgid for e in po if not e.msgstr and not e.msgstr_plural]
+    assert missing == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
+def test_pages_are_in_chinese_by_default(staff, areas, standards):
+    page = login(staff.caseworker_a).get(reverse("relief:household_list")).content.decode()
+    assert "家庭与案件" in page
+    assert "完整身份证号码或姓名开头" in page
+    assert "Households and cases" not in page
+
+
+def test_admin_adds_a_standard_through_the_service(staff, areas, standards):
+    client = login(staff.admin)
+    response = client.post(
+        reverse("admin:relief_standard_add"),
+        {
+            "kind": "dibao",
+            "variant": "rural",
+            "area": areas.county.pk,
+            "valid_from": next_month().isoformat(),
+            "value": "800",
+            "note": "2027年标准",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    new = Standard.objects.get(kind="dibao", variant="rural", valid_from=next_month())
+    assert new.value == Decimal("800.00")
+    old = standards[("dibao", "rural")]
+    old.refresh_from_db()
+    assert old.valid_to is not None  # closed by the service
+
+
+def test_admin_standard_form_names_the_bad_field(staff, areas, standards):
+    response = login(staff.admin).post(
+        reverse("admin:relief_standard_add"),
+        {
+            "kind": "dibao",
+            "variant": "suburb",
+            "area": areas.county.pk,
+            "valid_from": next_month().isoformat(),
+            "value": "800",
+        },
+    )
+    assert response.status_code == 200
+    assert "variant" in response.context["adminform"].form.errors
+    assert Standard.objects.count() == len(standards)
+
+
+def test_caseworker_cannot_edit_standards_in_the_admin(staff, areas, standards):
+    client = login(staff.caseworker_a)
+    assert client.get(reverse("admin:relief_standard_add")).status_code == 403
+
+
+def test_household_admin_is_scoped(staff, areas, standards):
+    mine = make_household(staff.caseworker_a, areas.village_a, member("head", name="甲镇户主"))
+    other = make_household(staff.caseworker_b, areas.village_b, member("head", name="乙镇户主"))
+    client = login(staff.caseworker_a)
+    listing = client.get(reverse("admin:relief_household_changelist")).content.decode()
+    assert "甲镇户主" in listing
+    assert "乙镇户主" not in listing
+    assert client.get(reverse("admin:relief_household_change", args=[other.pk])).status_code in (
+        302,
+        404,
+    )
+    assert client.get(reverse("admin:relief_household_change", args=[mine.pk])).status_code == 200
