@@ -1,0 +1,276 @@
+"""Demo data of relief, made through the services: standards, households, cases at each step,
+entitlements in payment, reviews due and overdue, a homeless relief case and medical aid.
+Idempotent: nothing is added when the demo households are there already."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from civil_affairs.areas.models import Area
+from civil_affairs.core.idgen import make_id_number
+
+from . import services
+from .models import Application, Household, Review, Standard
+
+K = Standard.Kind
+DEMO_MARK = "（演示）"
+SINCE = datetime.date(2026, 1, 1)
+
+# What the county decided for 2026 (the demo's figures, edited in the admin afterwards).
+STANDARDS = [
+    (K.DIBAO, "urban", "800", "城市低保标准"),
+    (K.DIBAO, "rural", "760", "农村低保标准"),
+    (K.DIBAO_FLOOR, "", "50", "低保最低月保障金额"),
+    (K.ASSET_DEPOSITS, "", "20000", "人均存款上限"),
+    (K.ASSET_VEHICLES, "", "0", "家庭车辆上限"),
+    (K.ASSET_HOMES, "", "1", "家庭住房上限"),
+    (K.EP_MULTIPLE, "", "1.3", "特困基本生活标准为低保标准的倍数"),
+    (K.EP_CARE, "full", "100", "全自理照料护理标准"),
+    (K.EP_CARE, "partial", "300", "半护理照料护理标准"),
+    (K.EP_CARE, "none", "600", "全护理照料护理标准"),
+    (K.DISABILITY_LIVING, "", "90", "困难残疾人生活补贴"),
+    (K.DISABILITY_CARE, "1", "120", "一级重度残疾人护理补贴"),
+    (K.DISABILITY_CARE, "2", "100", "二级重度残疾人护理补贴"),
+    (K.DISABILITY_CARE, "3:intellectual", "80", "三级智力残疾护理补贴"),
+    (K.DISABILITY_CARE, "3:mental", "80", "三级精神残疾护理补贴"),
+    (K.TEMP_TOWNSHIP_LIMIT, "", "3000", "乡镇审批临时救助上限"),
+    (K.NOTICE_DAYS, "", "7", "公示天数"),
+    (K.GRADUAL_EXIT_MONTHS, "", "3", "渐退期月数"),
+    (K.REVIEW_MONTHS, "A", "12", "A类家庭每年复核"),
+    (K.REVIEW_MONTHS, "B", "6", "B类家庭每半年复核"),
+    (K.REVIEW_MONTHS, "C", "3", "C类家庭每季度复核"),
+]
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+def _member(
+    relationship: str, name: str, born: datetime.date, seq: int, **values: Any
+) -> dict[str, Any]:
+    return {
+        "id_number": make_id_number("430922", born, seq),
+        "name": name,
+        "relationship": relationship,
+        **values,
+    }
+
+
+def load(areas: dict[str, Area]) -> None:
+    if Household.objects.filter(address__endswith=DEMO_MARK).exists():
+        return
+    admin = _user("admin")
+    if not Standard.objects.filter(area=areas["430922"]).exists():
+        for kind, variant, value, note in STANDARDS:
+            services.standard_create(
+                actor=admin,
+                kind=kind,
+                variant=variant,
+                area=areas["430922"],
+                valid_from=SINCE,
+                value=Decimal(value),
+                note=note,
+                apply=False,
+            )
+    worker_a, worker_b = _user("caseworker_a"), _user("caseworker_b")
+    reviewer_a, reviewer_b, approver = (
+        _user("reviewer_a"),
+        _user("reviewer_b"),
+        _user("approver"),
+    )
+    today = timezone.localdate()
+    applied = today - datetime.timedelta(days=30)
+
+    def household(
+        actor: Any, code: str, address: str, *members: dict[str, Any], **kw: Any
+    ) -> Household:
+        return services.household_create(
+            actor=actor,
+            area=areas[code],
+            registered_type=kw.get("registered_type", "rural"),
+            category=kw.get("category", "A"),
+            address=address + DEMO_MARK,
+            members=list(members),
+        )
+
+    def case(actor: Any, h: Household, person_index: int = 0, **kw: Any) -> Application:
+        person = list(h.members.order_by("id"))[person_index].person
+        return services.application_create(
+            actor=actor,
+            household=h,
+            person_id=person.pk,
+            program=kw.pop("program", "dibao"),
+            applied_on=applied,
+            **kw,
+        )
+
+    def walk(a: Application, worker: Any, reviewer: Any, until: str) -> Application:
+        steps = [
+            (
+                Application.Status.ACCEPTED,
+                lambda: services.application_accept(actor=worker, application=a),
+            ),
+            (
+                Application.Status.VISITED,
+                lambda: services.application_record_visit(
+                    actor=worker,
+                    application=a,
+                    visited_on=applied + datetime.timedelta(days=3),
+                    visitors="村干部、民政专干",
+                    findings="家庭收入和财产情况与申报一致。",
+                ),
+            ),
+            (
+                Application.Status.CROSSCHECK_REQUESTED,
+                lambda: services.application_request_crosscheck(actor=worker, application=a),
+            ),
+            (
+                Application.Status.CROSSCHECK_CLEARED,
+                lambda: services.application_clear_crosscheck(
+                    actor=worker, application=a, result="未发现车辆、房产、工商登记和财政供养记录。"
+                ),
+            ),
+            (
+                Application.Status.IN_NOTICE,
+                lambda: services.application_start_notice(
+                    actor=worker, application=a, start=applied + datetime.timedelta(days=8)
+                ),
+            ),
+            (
+                Application.Status.SUBMITTED,
+                lambda: services.application_submit(actor=worker, application=a),
+            ),
+            (
+                Application.Status.REVIEWED,
+                lambda: services.application_review(
+                    actor=reviewer, application=a, opinion="经审核，同意上报。"
+                ),
+            ),
+            (
+                Application.Status.IN_PAYMENT,
+                lambda: services.application_approve(actor=approver, application=a, note="同意"),
+            ),
+        ]
+        for _status, step in steps:
+            if a.status == until:
+                break
+            step()
+            a.refresh_from_db()
+        return a
+
+    # township A: the issue's example, in payment (3 members, 900 a month, standard 760)
+    zhou = household(
+        worker_a,
+        "430922100201",
+        "花果山村一组8号",
+        _member("head", "周建国", datetime.date(1958, 3, 14), 13, income_farming="600"),
+        _member("spouse", "周李氏", datetime.date(1960, 7, 2), 24, income_transfer="300"),
+        _member("grandchild", "周小宝", datetime.date(2014, 9, 1), 31, health="chronic"),
+    )
+    walk(case(worker_a, zhou), worker_a, reviewer_a, Application.Status.IN_PAYMENT)
+    # an extreme-poverty elder, centralised in the care home
+    hu = household(
+        worker_a,
+        "430922100201",
+        "县敬老院",
+        _member("head", "胡老汉", datetime.date(1941, 2, 2), 51, work_capacity="none"),
+    )
+    walk(
+        case(
+            worker_a, hu, program="extreme_poverty", support_mode="centralised", self_care="partial"
+        ),
+        worker_a,
+        reviewer_a,
+        Application.Status.IN_PAYMENT,
+    )
+    # a case at the township review, one in public notice, one just registered
+    wu = household(
+        worker_a,
+        "430922100001",
+        "桃花江社区5栋2单元",
+        _member("head", "吴小红", datetime.date(1990, 11, 20), 42, income_wages="700"),
+        _member("child", "吴乐乐", datetime.date(2016, 4, 8), 62),
+        registered_type="urban",
+        category="C",
+    )
+    walk(case(worker_a, wu), worker_a, reviewer_a, Application.Status.SUBMITTED)
+    disabled = _member("head", "钱进", datetime.date(1975, 6, 6), 71, work_capacity="partial")
+    disabled["disability_certificate"] = disabled["id_number"] + "42"
+    qian = household(worker_a, "430922100001", "桃花江社区2栋", disabled, category="B")
+    walk(
+        case(worker_a, qian, program="disability_care"),
+        worker_a,
+        reviewer_a,
+        Application.Status.REVIEWED,
+    )
+    # township B: a dibao household whose review is overdue, and urgent temporary assistance
+    zheng = household(
+        worker_b,
+        "430922101201",
+        "石牛江村三组",
+        _member("head", "郑大山", datetime.date(1949, 1, 5), 71, income_transfer="200"),
+        _member("spouse", "郑王氏", datetime.date(1952, 8, 8), 84),
+        category="C",
+    )
+    walk(case(worker_b, zheng), worker_b, reviewer_b, Application.Status.IN_PAYMENT)
+    Review.objects.filter(household=zheng).update(due_date=today - datetime.timedelta(days=5))
+    services.review_mark_overdue(today=today)
+    sun = household(
+        worker_b,
+        "430922101001",
+        "灰山港社区12号",
+        _member("head", "孙丽", datetime.date(1985, 5, 30), 82, income_wages="1500"),
+        registered_type="urban",
+    )
+    urgent = case(
+        worker_b,
+        sun,
+        program="temporary",
+        assistance_kind="emergency",
+        requested_amount=Decimal("2000"),
+        urgent=True,
+        statement="住房失火，急需生活救助。",
+    )
+    services.application_pay_first(actor=reviewer_b, application=urgent, note="先行救助")
+    # homeless relief and medical aid
+    zone = services.patrol_zone_create(
+        actor=worker_a, area=areas["430922100"], name="桃花江镇汽车站及周边", description="每日巡查"
+    )
+    homeless = services.homeless_intake(
+        actor=worker_a,
+        area=areas["430922100"],
+        name="无名男子（约60岁）",
+        found_on=today - datetime.timedelta(days=2),
+        found_place="汽车站候车厅",
+        zone=zone,
+    )
+    services.homeless_give_service(
+        actor=worker_a,
+        case=homeless,
+        kind="food",
+        given_on=today - datetime.timedelta(days=2),
+        cost="30",
+    )
+    services.homeless_give_service(
+        actor=worker_a,
+        case=homeless,
+        kind="lodging",
+        given_on=today - datetime.timedelta(days=2),
+        cost="50",
+    )
+    head = zhou.members.get(relationship="head").person
+    services.medical_aid_record(
+        actor=worker_a,
+        person=head,
+        hospital="桃江县人民医院",
+        treated_on=today,
+        total_cost="5200",
+        insurance_paid="3600",
+        aid_amount="800",
+    )
