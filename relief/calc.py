@@ -58,7 +58,7 @@ def find_standard(
 def get_standard(kind: str, *, area: Area, month: datetime.date, variant: str = "") -> Standard:
     row = find_standard(kind, area=area, month=month, variant=variant)
     if row is None:
-        label = Standard.Kind(kind).label
+        label = str(Standard.Kind(kind).label)
         if variant:
             label = f"{label} ({variant})"
         raise ValidationError(

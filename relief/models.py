@@ -638,7 +638,7 @@ class VisitPhoto(TimeStampedModel):
         verbose_name_plural = _("visit photos")
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class Review(TimeStampedModel):

@@ -227,7 +227,9 @@ def _member_errors(index: int, name: str, exc: ValidationError) -> ValidationErr
         exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
     ):
         label = (
-            str(Member._meta.get_field(field).verbose_name) if field in _model_fields() else field
+            str(getattr(Member._meta.get_field(field), "verbose_name", field))
+            if field in _model_fields()
+            else field
         )
         for msg in msgs:
             prefix = _("Member %(n)d (%(name)s)") % {"n": index, "name": name or "?"}
@@ -378,14 +380,14 @@ def household_set_members(
         row._history_user = actor  # type: ignore[attr-defined]
         row.delete()
     for index, member in enumerate(cleaned, 1):
-        row = current.get(member["id_number"])
+        existing = current.get(member["id_number"])
         try:
-            if row is None:
+            if existing is None:
                 _add_member(actor, household, member)
             else:
                 for field, value in _member_values(member).items():
-                    setattr(row, field, value)
-                _save(row, actor)
+                    setattr(existing, field, value)
+                _save(existing, actor)
         except ValidationError as exc:
             raise _member_errors(index, member["name"], exc) from None
     household.save(update_fields=["updated_at"])
