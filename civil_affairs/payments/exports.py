@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,16 +30,7 @@ from . import bankfile, providers
 from .models import ExportJob, Payment, Payroll
 
 FETCH = 5000
-
-# township of a row: the village's parent, or the area itself when it is a township
-_FROM = """
-FROM payments_payment p
-JOIN people_person pp ON pp.id = p.person_id
-JOIN areas_area v ON v.id = p.area_id
-LEFT JOIN areas_area t
-  ON t.id = CASE WHEN v.level = 'village' THEN v.parent_id ELSE v.id END
-WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
-"""
+BLOCK = 256 * 1024  # bytes per chunk of a streamed response
 
 
 def _id_expr(full_id: bool) -> str:
@@ -68,8 +60,8 @@ def _labels_expr(column: str, labels: dict[str, str], params: dict[str, Any], ke
 
 
 def columns() -> list[str]:
+    """The columns of the CSV (and of the xlsx sheets, which name the township instead)."""
     return [
-        _("No."),
         _("township"),
         _("village or community"),
         _("name"),
@@ -84,23 +76,49 @@ def columns() -> list[str]:
     ]
 
 
-def rows_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
-    """township code, township, village, name, ID number, program, month, amount, bank,
-    account, reference, status — ordered by township, village and row."""
+def _program_labels() -> dict[str, str]:
+    return {p.program: p.label for p in providers.all_providers()}
+
+
+def _status_labels() -> dict[str, str]:
+    return {s.value: str(s.label) for s in Payment.Status}
+
+
+def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
+    """The CSV's rows, labels and names resolved in SQL (COPY sends them as they are),
+    grouped by village in the index's order (no sort)."""
     params: dict[str, Any] = {"payroll": payroll.pk}
-    program = _labels_expr(
-        "p.program", {p.program: p.label for p in providers.all_providers()}, params, "prog"
-    )
-    status = _labels_expr("p.status", {s.value: str(s.label) for s in Payment.Status}, params, "st")
+    program = _labels_expr("p.program", _program_labels(), params, "prog")
+    status = _labels_expr("p.status", _status_labels(), params, "st")
     sql = f"""
-    SELECT coalesce(t.code, v.code), coalesce(t.name, v.name), v.name, pp.name,
-           {_id_expr(full_id)}, {program}, to_char(p.month, 'YYYY-MM'), p.amount,
+    SELECT coalesce(t.name, v.name), v.name, pp.name, {_id_expr(full_id)}, {program},
+           to_char(p.month, 'YYYY-MM'), p.amount,
            CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,
            {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), {status}
-    {_FROM}
-    ORDER BY coalesce(t.code, v.code), v.code, p.id
-    """
+    FROM payments_payment p
+    JOIN people_person pp ON pp.id = p.person_id
+    JOIN areas_area v ON v.id = p.area_id
+    LEFT JOIN areas_area t ON v.level = 'village' AND t.id = v.parent_id
+    WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
+    ORDER BY p.area_id
+    """  # noqa: S608 - built from constants and %(…)s placeholders
     return sql, params
+
+
+def xlsx_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
+    """The xlsx's rows: area id (which picks the sheet), name, ID number, program, month,
+    amount (a float: a spreadsheet's number), bank, account, reference, status — grouped by
+    village in the index's order (no sort); names and labels are looked up in Python."""
+    sql = f"""
+    SELECT p.area_id, pp.name, {_id_expr(full_id)}, p.program, to_char(p.month, 'YYYY-MM'),
+           p.amount::float8, CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,
+           {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), p.status
+    FROM payments_payment p
+    JOIN people_person pp ON pp.id = p.person_id
+    WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
+    ORDER BY p.area_id
+    """  # noqa: S608 - built from constants and %(…)s placeholders
+    return sql, {"payroll": payroll.pk}
 
 
 def payable_rows(payroll: Payroll) -> QuerySet[Payment]:
@@ -132,24 +150,26 @@ def _server_rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def csv_stream(payroll: Payroll, *, full_id: bool) -> Iterator[bytes]:
-    """UTF-8 CSV (with the BOM Excel wants): a header line, then COPY's output as it comes."""
+    """UTF-8 CSV (with the BOM Excel wants): a header line, then COPY's output in blocks."""
     import csv
     import io
 
     head = io.StringIO()
-    csv.writer(head).writerow(columns()[1:])
+    csv.writer(head).writerow(columns())
     yield "\ufeff".encode() + head.getvalue().encode()
-    sql, params = rows_query(payroll, full_id=full_id)
-    # the township code is for sorting only
-    names = "township, village, name, id_number, program, month, amount, bank, account, ref, status"
-    # sql is built from constants and %(…)s placeholders only
-    select = f"SELECT {names} FROM ({sql}) AS x(code, {names})"  # noqa: S608
+    sql, params = csv_query(payroll, full_id=full_id)
+    buffer = bytearray()
     with (
         connection.cursor() as cursor,
-        cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
     ):
         for data in copy:
-            yield bytes(data)
+            buffer += data
+            if len(buffer) >= BLOCK:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
 
 
 # ---- xlsx
@@ -164,7 +184,11 @@ def write_xlsx(
 ) -> int:
     """Write the payroll to `path`; returns the number of rows written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        # text is text: a name is never run as a formula nor turned into a link
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     try:
         return _write_workbook(workbook, payroll, full_id=full_id, progress=progress)
     finally:
@@ -178,93 +202,118 @@ def _write_workbook(
     full_id: bool,
     progress: Callable[[int], None] | None,
 ) -> int:
+    from civil_affairs.areas.models import Area
+
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0.00"})
     money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
     title = workbook.add_format({"bold": True, "font_size": 13})
-    heads = columns()
-    widths = [7, 14, 16, 10, 21, 18, 9, 12, 16, 24, 18, 8]
     caption = _("Payroll %(month)s #%(id)d (%(kind)s), %(status)s") % {
         "month": f"{payroll.month:%Y-%m}",
         "id": payroll.pk,
         "kind": payroll.get_kind_display(),
         "status": payroll.get_status_display(),
     }
+    totals = township_totals(payroll)
 
-    # summary first: constant-memory sheets are written top to bottom, one after the other
+    # the summary: townships and programs, from the payroll's stored totals
     summary = workbook.add_worksheet(_sheet_name(pgettext("xlsx sheet", "Summary"), set()))
     summary.write_string(0, 0, caption, title)
-    summary_heads = [_("township"), _("program"), _("rows"), _("amount (yuan)")]
-    for col, text in enumerate(summary_heads):
+    for col, text in enumerate([_("township"), _("program"), _("rows"), _("amount (yuan)")]):
         summary.write_string(2, col, text, bold)
     summary.set_column(0, 1, 18)
     summary.set_column(2, 3, 14)
     row = 3
     total_rows, total_amount = 0, Decimal("0.00")
-    for township, program, count, amount in township_totals(payroll):
-        summary.write_string(row, 0, township)
-        summary.write_string(row, 1, program)
-        summary.write_number(row, 2, count)
-        summary.write_number(row, 3, float(amount), money)
-        total_rows += count
-        total_amount += amount
-        row += 1
+    for township in totals:
+        for label, count, amount in township.programs:
+            summary.write_row(row, 0, [township.name, label, count])
+            summary.write_number(row, 3, float(amount), money)
+            row += 1
+        total_rows += township.rows
+        total_amount += township.amount
     summary.write_string(row, 0, pgettext("xlsx row", "Total"), bold)
     summary.write_number(row, 2, total_rows, bold)
     summary.write_number(row, 3, float(total_amount), money_bold)
 
-    names: set[str] = {summary.get_name()}
-    sheet = None
-    current = None
-    line = count = 0
-    sheet_amount = Decimal("0.00")
+    # one sheet per township; constant-memory sheets are written top to bottom, each on
+    # its own, so rows may come in any township order
+    heads = [_("No."), *columns()[1:]]
+    widths = [7, 16, 10, 21, 18, 9, 12, 16, 24, 18, 8]
+    names = {summary.get_name()}
+    sheets: dict[int, Sheet] = {}
+    for township in totals:
+        sheet = workbook.add_worksheet(_sheet_name(township.name or township.code, names))
+        names.add(sheet.get_name())
+        sheet.write_string(0, 0, f"{caption} · {township.name}", title)
+        for col, text in enumerate(heads):
+            sheet.write_string(2, col, text, bold)
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width, money if col == 6 else None)
+        sheets[township.pk] = Sheet(sheet, township)
+    areas = Area.objects.in_bulk({t["area"] for t in payroll.totals})
+    village_of = {pk: area.name for pk, area in areas.items()}
+    sheet_of = {
+        pk: sheets[(area.township or area).pk]
+        for pk, area in areas.items()
+        if (area.township or area).pk in sheets
+    }
+    program_of = _program_labels()
+    status_of = _status_labels()
+
     written = 0
-
-    def close_sheet() -> None:
-        if sheet is None:
-            return
-        last = line
-        sheet.write_string(last, 0, pgettext("xlsx row", "Total"), bold)
-        sheet.write_number(last, 3, count, bold)
-        sheet.write_formula(last, 7, f"=SUM(H4:H{last})", money_bold, float(sheet_amount))
-
-    sql, params = rows_query(payroll, full_id=full_id)
-    for record in _server_rows(sql, params):
-        code, township = record[0], record[1]
-        if code != current:
-            close_sheet()
-            current = code
-            sheet = workbook.add_worksheet(_sheet_name(township or code, names))
-            names.add(sheet.get_name())
-            sheet.write_string(0, 0, f"{caption} · {township}", title)
-            for col, text in enumerate(heads):
-                sheet.write_string(2, col, text, bold)
-            for col, width in enumerate(widths):
-                sheet.set_column(col, col, width)
-            line, count, sheet_amount = 3, 0, Decimal("0.00")
-        assert sheet is not None
-        count += 1
-        sheet.write_number(line, 0, count)
-        sheet.write_string(line, 1, township)
-        sheet.write_string(line, 2, record[2])
-        sheet.write_string(line, 3, record[3])
-        sheet.write_string(line, 4, record[4])
-        sheet.write_string(line, 5, record[5])
-        sheet.write_string(line, 6, record[6])
-        sheet.write_number(line, 7, float(record[7]), money)
-        sheet.write_string(line, 8, record[8])
-        sheet.write_string(line, 9, record[9])
-        sheet.write_string(line, 10, record[10])
-        sheet.write_string(line, 11, record[11])
-        sheet_amount += record[7]
-        line += 1
+    sql, params = xlsx_query(payroll, full_id=full_id)
+    for (
+        area_id,
+        name,
+        id_number,
+        program,
+        month,
+        amount,
+        bank,
+        account,
+        ref,
+        status,
+    ) in _server_rows(sql, params):
+        target = sheet_of[area_id]
+        target.count += 1
+        target.sheet.write_row(
+            target.count + 2,
+            0,
+            (
+                target.count,
+                village_of[area_id],
+                name,
+                id_number,
+                program_of.get(program, program),
+                month,
+                amount,
+                bank,
+                account,
+                ref,
+                status_of.get(status, status),
+            ),
+        )
         written += 1
         if progress is not None and written % FETCH == 0:
             progress(written)
-    close_sheet()
+    for target in sheets.values():
+        last = target.count + 3
+        target.sheet.write_string(last, 0, pgettext("xlsx row", "Total"), bold)
+        target.sheet.write_number(last, 2, target.count, bold)
+        target.sheet.write_formula(
+            last, 6, f"=SUM(G4:G{last})", money_bold, float(target.township.amount)
+        )
     if progress is not None:
         progress(written)
     return written
+
+
+@dataclass
+class Sheet:
+    sheet: Any
+    township: TownshipTotal
+    count: int = 0
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -278,32 +327,43 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def township_totals(payroll: Payroll) -> list[tuple[str, str, int, Decimal]]:
-    """(township, program label, rows, amount) of the payable rows, from the stored totals."""
+@dataclass
+class TownshipTotal:
+    pk: int
+    code: str
+    name: str
+    rows: int = 0
+    amount: Decimal = Decimal("0.00")
+    programs: list[tuple[str, int, Decimal]] = field(default_factory=list)
+
+
+def township_totals(payroll: Payroll) -> list[TownshipTotal]:
+    """The payable rows (held ones left out) per township and program, from the stored
+    totals, ordered by the township's code."""
     from civil_affairs.areas.models import Area
 
-    area_ids = {t["area"] for t in payroll.totals}
-    areas = {a.pk: a for a in Area.objects.filter(pk__in=area_ids).select_related("parent")}
-    sums: dict[tuple[str, str, str], list[Any]] = {}
-    for entry in payroll.totals:
-        if entry["status"] == Payment.Status.HELD:
-            continue
-        area = areas.get(entry["area"])
-        township = (area.township or area) if area else None
-        key = (
-            township.code if township else "",
-            township.name if township else "",
-            entry["program"],
-        )
-        slot = sums.setdefault(key, [0, Decimal("0.00")])
-        slot[0] += entry["rows"]
-        slot[1] += Decimal(entry["amount"])
     from .models import program_label
 
-    return [
-        (name, program_label(program), rows, amount)
-        for (code, name, program), (rows, amount) in sorted(sums.items())
-    ]
+    areas = Area.objects.select_related("parent").in_bulk({t["area"] for t in payroll.totals})
+    townships: dict[int, TownshipTotal] = {}
+    per_program: dict[tuple[int, str], list[Any]] = {}
+    for entry in payroll.totals:
+        if entry["status"] == Payment.Status.HELD or entry["area"] not in areas:
+            continue
+        area = areas[entry["area"]]
+        township = area.township or area
+        total = townships.setdefault(
+            township.pk, TownshipTotal(pk=township.pk, code=township.code, name=township.name)
+        )
+        amount = Decimal(entry["amount"])
+        total.rows += entry["rows"]
+        total.amount += amount
+        slot = per_program.setdefault((township.pk, entry["program"]), [0, Decimal("0.00")])
+        slot[0] += entry["rows"]
+        slot[1] += amount
+    for (pk, program), (rows, amount) in sorted(per_program.items()):
+        townships[pk].programs.append((program_label(program), rows, amount))
+    return sorted(townships.values(), key=lambda t: t.code)
 
 
 def export_path(job: ExportJob) -> Path:

@@ -56,6 +56,7 @@ LOCK_GENERATE = 40401  # key: the payroll month as yyyymm
 LOCK_LEDGER = 40402  # key: the fund's area id
 
 MAX_NAMES = 5  # names quoted in a message about many rows
+ANALYZE_AFTER = 10_000  # new rows after which a generation refreshes the table's statistics
 
 
 # ---- helpers
@@ -398,6 +399,10 @@ def payroll_generation_finish(*, payroll_id: int) -> Payroll | None:
         return payroll
     if payroll.chunks.filter(done=False).exists():
         return payroll
+    if sum(payroll.chunks.values_list("inserted", flat=True)) > ANALYZE_AFTER:
+        # fresh statistics for the pages and exports that read the new rows next
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE payments_payment")
     _refresh_totals(payroll)
     payroll.generation_finished_at = timezone.now()
     transition(

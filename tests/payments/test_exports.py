@@ -98,19 +98,23 @@ def test_xlsx_has_a_sheet_per_township_with_totals(staff, payroll, settings, tmp
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
     assert (job.rows_total, job.rows_done, job.percent) == (3, 3, 100)
-    book = openpyxl.load_workbook(Path(job.file), read_only=True)
+    book = openpyxl.load_workbook(Path(job.file), read_only=True, data_only=True)
     assert book.sheetnames == ["汇总", "桃花江镇", "灰山港镇"]
     a = list(book["桃花江镇"].iter_rows(values_only=True))
     header = a[2]
-    assert header[3] == "姓名"
+    assert header[:4] == ("序号", "村（社区）", "姓名", "身份证号码")
     data, total = a[3:-1], a[-1]
-    assert len(data) == 2
-    assert {row[7] for row in data} == {500.0, 1100.5}
+    assert [row[0] for row in data] == [1, 2]
+    assert {row[6] for row in data} == {500.0, 1100.5}
+    assert {row[1] for row in data} == {"花果山村", "桃花江社区"}
     assert total[0] == "合计"
-    assert total[3] == 2
+    assert total[2] == 2
+    assert total[6] == 1600.5
+    b = list(book["灰山港镇"].iter_rows(values_only=True))
+    assert len(b) == 5  # title, blank, header, one row (the other is held), total
     summary = list(book["汇总"].iter_rows(values_only=True))
     assert summary[-1][2:] == (3, 1800.5)  # the held row is left out
-    ids = {row[4] for row in data}
+    ids = {row[3] for row in data}
     people = {p.person.id_number for p in Payment.objects.filter(payroll=payroll)}
     assert ids <= people
     assert AccessLog.objects.filter(action="export", detail__contains="xlsx").count() == 1

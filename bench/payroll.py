@@ -1,0 +1,368 @@
+"""The monthly payroll job at scale, against its floor.
+
+    .venv/bin/python -m bench payroll [--persons=1000000] [--workers=1,2] [--chunk=50000]
+                                      [--keep] [--reuse]
+
+Creates a database of its own (`payments_bench` on the server of DATABASE_URL), migrates it
+and fills it with `manage.py bench_data` (one active monthly entitlement per person), then
+for each worker count:
+
+- (b) the floor: one plain `INSERT … SELECT` of the same rows (the providers' union, as the
+  engine builds it, without chunks or ON CONFLICT) into an empty table identical to
+  payments_payment (same columns, indexes and foreign keys), committed;
+- (a) the full job: `payroll_generate` through Celery with a real worker process of that
+  concurrency, from the call until the payroll is a totalled draft (chunks, chord, totals).
+
+It reports both times, their ratio (target ≤ 1.5), and the peak resident memory of any
+worker process (target ≤ 300 MB; read from /proc's VmHWM, the kernel's high-water mark).
+The broker is Redis when REDIS_URL is set (on a key prefix of its own), kombu's filesystem
+transport otherwise. The database is dropped at the end unless `--keep`; `--reuse` keeps
+the data of a kept database and skips bench_data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+BENCH_DATABASE = "payments_bench"
+MONTH = "2026-11"
+PROGRAMS = ["dibao", "extreme_poverty", "disability_living", "disability_care"]
+
+
+# ---- a database of the bench's own (also used by bench/export.py)
+
+
+def switch_database(name: str) -> None:
+    from django.conf import settings
+    from django.db import connections
+
+    connections["default"].close()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+
+
+def admin_sql(sql: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def database_url(name: str) -> str:
+    """DATABASE_URL naming `name` (for worker processes)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return urlunsplit(urlsplit(url)._replace(path="/" + name))
+    host = quote(str(db.get("HOST") or ""), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{db.get('USER') or 'postgres'}@{host}{port}/{name}"
+
+
+@contextlib.contextmanager
+def bench_database(name: str, *, keep: bool, reuse: bool) -> Iterator[bool]:
+    """Switch Django to a database of the bench's own; yields whether it already had data."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    original = settings.DATABASES["default"]["NAME"]
+    if original == name:
+        raise SystemExit("DATABASE_URL names the bench database itself: point it at another one")
+    existing = False
+    if reuse:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            existing = cursor.fetchone() is not None
+    if not existing:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(f'CREATE DATABASE "{name}"')
+    switch_database(name)
+    try:
+        call_command("migrate", verbosity=0)
+        yield existing
+    finally:
+        switch_database(original)
+        if not keep:
+            admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fill(persons: int, *, reuse_data: bool) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    figures: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM relief_entitlement WHERE status = 'active'")
+        have = cursor.fetchone()[0]
+    if not (reuse_data and have == persons):
+        started = time.monotonic()
+        call_command(
+            "bench_data",
+            persons=persons,
+            households=max(1, int(persons * 0.4)),
+            month=MONTH,
+            reset=True,
+            verbosity=0,
+        )
+        figures["bench_data_seconds"] = round(time.monotonic() - started, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM relief_entitlement WHERE status = 'active'")
+        figures["active_entitlements"] = cursor.fetchone()[0]
+    return figures
+
+
+def finance_user() -> Any:
+    from django.contrib.auth import get_user_model
+
+    from civil_affairs.areas.models import Area, Role
+    from civil_affairs.areas.services import assignment_create
+
+    user, _ = get_user_model().objects.get_or_create(username="bench_finance")
+    assignment_create(user=user, area=Area.objects.get(code="430922"), role=Role.FINANCE)
+    return user
+
+
+def generate_inline(actor: Any, *, chunk: int) -> Any:
+    """A payroll generated in this process (for benches that need one, not to time it)."""
+    from civil_affairs.core.months import parse_month
+    from civil_affairs.payments import services
+
+    payroll = services.payroll_generate(
+        actor=actor, month=parse_month(MONTH), programs=PROGRAMS, chunk_persons=chunk
+    )
+    for part in payroll.chunks.all():
+        services.payroll_chunk_generate(chunk_id=part.pk)
+    services.payroll_generation_finish(payroll_id=payroll.pk)
+    payroll.refresh_from_db()
+    return payroll
+
+
+# ---- a worker process
+
+
+class Worker:
+    def __init__(self, concurrency: int, db_url: str) -> None:
+        from django.conf import settings
+
+        self.queue = f"payments-bench-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        log_dir = Path(settings.BASE_DIR) / "var" / "bench"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.log = log_dir / f"{self.queue}.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "CELERY_QUEUE": self.queue,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "civil_affairs.settings.local",
+        }
+        if not os.environ.get("REDIS_URL"):  # kombu's filesystem transport needs its folders
+            for folder in ("out", "control"):
+                (Path(settings.VAR_DIR) / "broker" / folder).mkdir(parents=True, exist_ok=True)
+        celery = Path(sys.executable).with_name("celery")
+        self.proc = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [
+                str(celery),
+                "-A",
+                "civil_affairs",
+                "worker",
+                "-Q",
+                self.queue,
+                "-c",
+                str(concurrency),
+                "-P",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_ready(concurrency)
+
+    def _wait_ready(self, concurrency: int) -> None:
+        import psutil
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the worker died: see {self.log}")
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+            if len(children) >= concurrency:
+                time.sleep(2)  # the pool processes finish importing
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the worker did not start: see {self.log}")
+
+    def peak_rss_mb(self) -> float:
+        """The largest high-water mark of resident memory among the worker's processes."""
+        import psutil
+
+        peak = 0
+        for proc in [psutil.Process(self.proc.pid), *psutil.Process(self.proc.pid).children(True)]:
+            with contextlib.suppress(OSError, psutil.Error):
+                for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        return round(peak / 1024, 1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def use_queue(queue: str) -> None:
+    """This process publishes to `queue`: the run's worker serves it alone."""
+    from civil_affairs.celery import app
+
+    app.conf.task_default_queue = queue
+
+
+# ---- the two measurements
+
+
+def clear_payrolls() -> None:
+    admin_sql(
+        "TRUNCATE payments_payment, payments_payrollchunk, payments_payroll_areas, "
+        "payments_payroll, payments_historicalpayment, payments_historicalpayroll, "
+        "core_statuschange, django_celery_results_taskresult, "
+        "django_celery_results_chordcounter CASCADE"
+    )
+
+
+def floor_seconds(actor: Any) -> tuple[float, int]:
+    """(b): one plain INSERT … SELECT of the same rows into an identical empty table."""
+    from django.db import connection, transaction
+
+    from civil_affairs.areas.models import Area
+    from civil_affairs.core.months import parse_month
+    from civil_affairs.payments import engine
+    from civil_affairs.payments.models import Payroll
+
+    admin_sql("DROP TABLE IF EXISTS payments_floor")
+    admin_sql("CREATE TABLE payments_floor (LIKE payments_payment INCLUDING ALL)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'payments_payment'::regclass AND contype = 'f'"
+        )
+        for name, definition in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE payments_floor ADD CONSTRAINT "f_{name}" {definition}')
+    # the floor's rows need a payroll to point at; a cancelled one is in no one's way
+    owner = Payroll.objects.create(
+        month=parse_month(MONTH),
+        programs=PROGRAMS,
+        area=Area.objects.get(code="430922"),
+        status=Payroll.Status.CANCELLED,
+        generated_by=actor,
+    ).pk
+    sql, params = engine.insert_query(
+        table="payments_floor",
+        payroll_id=owner,
+        programs=PROGRAMS,
+        month=parse_month(MONTH),
+        on_conflict=False,
+    )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        rows = cursor.rowcount
+    return time.perf_counter() - started, rows
+
+
+def job_seconds(actor: Any, *, chunk: int, timeout: float = 3600) -> tuple[float, Any]:
+    """(a): the payroll job through Celery, from the call to the totalled draft."""
+    from civil_affairs.core.months import parse_month
+    from civil_affairs.payments import services
+    from civil_affairs.payments.models import Payroll
+
+    started = time.perf_counter()
+    payroll = services.payroll_generate(
+        actor=actor, month=parse_month(MONTH), programs=PROGRAMS, chunk_persons=chunk
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = Payroll.objects.filter(pk=payroll.pk).values_list("status", flat=True).first()
+        if status == Payroll.Status.DRAFT:
+            break
+        if status == Payroll.Status.FAILED:
+            raise RuntimeError("the generation failed")
+        time.sleep(0.05)
+    else:
+        raise RuntimeError("the generation did not finish in time")
+    elapsed = time.perf_counter() - started
+    payroll.refresh_from_db()
+    return elapsed, payroll
+
+
+def run(args: list[str]) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="bench payroll")
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--scale", type=float, default=1.0, help="a fraction of --persons")
+    parser.add_argument("--workers", default="1,2", help="worker processes per run")
+    parser.add_argument("--chunk", type=int, default=0, help="persons per chunk")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept bench database")
+    options = parser.parse_args(args)
+    persons = max(10, int(options.persons * options.scale))
+    from civil_affairs.payments import engine
+
+    chunk = options.chunk or engine.CHUNK_PERSONS
+    figures: dict[str, Any] = {"persons": persons, "chunk_persons": chunk}
+    with bench_database(BENCH_DATABASE, keep=options.keep, reuse=options.reuse) as existing:
+        figures.update(fill(persons, reuse_data=existing))
+        admin_sql("VACUUM ANALYZE")
+        actor = finance_user()
+        db_url = database_url(BENCH_DATABASE)
+        floor_seconds(actor)  # warms the caches for both
+        for count in [int(c) for c in options.workers.split(",") if c.strip()]:
+            clear_payrolls()
+            floor, floor_rows = floor_seconds(actor)
+            worker = Worker(count, db_url)
+            try:
+                use_queue(worker.queue)
+                job, payroll = job_seconds(actor, chunk=chunk)
+                peak = worker.peak_rss_mb()
+            finally:
+                worker.stop()
+            if payroll.rows != floor_rows:
+                raise RuntimeError(f"the job made {payroll.rows} rows, the floor {floor_rows}")
+            label = f"{count}_worker" + ("s" if count > 1 else "")
+            figures[f"rows_{label}"] = payroll.rows
+            figures[f"chunks_{label}"] = payroll.chunks.count()
+            figures[f"floor_seconds_{label}"] = round(floor, 2)
+            figures[f"job_seconds_{label}"] = round(job, 2)
+            figures[f"ratio_{label}"] = round(job / floor, 2)
+            figures[f"worker_peak_rss_mb_{label}"] = peak
+        admin_sql("DROP TABLE IF EXISTS payments_floor")
+    figures["target_ratio"] = 1.5
+    figures["target_peak_rss_mb"] = 300
+    return figures
