@@ -20,8 +20,10 @@ from .models import LedgerEntry, Overpayment, Payment, Payroll
 
 
 class PayrollSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     month = serializers.DateField(format="%Y-%m", read_only=True)
     generated_by = serializers.CharField(source="generated_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
@@ -146,7 +148,9 @@ class PaymentSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     id_number_masked = serializers.CharField(source="person.masked_id_number", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     month = serializers.DateField(format="%Y-%m", read_only=True)
 
     class Meta:
@@ -209,7 +213,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     created_by = serializers.CharField(source="created_by.username", read_only=True)
 
     class Meta:
@@ -301,7 +307,9 @@ class LedgerEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 class OverpaymentSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     month = serializers.DateField(format="%Y-%m", read_only=True)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 

@@ -48,6 +48,7 @@ def _generate(actor: Any, month: datetime.date) -> Payroll:
 
 
 def load(areas: dict[str, Area]) -> None:
+    relief_demo: Any
     try:
         from relief import demo as relief_demo
     except ImportError:  # pragma: no cover - relief always has its demo

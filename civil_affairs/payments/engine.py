@@ -53,7 +53,7 @@ def rows_query(programs: list[str], month: datetime.date) -> tuple[str, dict[str
     for i, program in enumerate(programs):
         sql, provider_params = providers.get(program).rows_sql(month)
         prefix = f"p{i}_"
-        sql = _PARAM.sub(lambda m, prefix=prefix: f"%({prefix}{m.group(1)})s", sql)
+        sql = _PARAM.sub(rf"%({prefix}\1)s", sql)
         params.update({prefix + key: value for key, value in provider_params.items()})
         params[f"program_{i}"] = program
         # the providers' SQL is code; every value in it is a param

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -53,13 +53,14 @@ class GenerateForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programs"].choices = program_choices()
-        self.fields["programs"].widget.attrs["class"] = ""
+        programs = cast(forms.MultipleChoiceField, self.fields["programs"])
+        programs.choices = program_choices()
+        programs.widget.attrs["class"] = ""
         allowed = policy.area_ids(user, policy.ACTIONS["payroll.generate"])
         areas = Area.objects.filter(level__in=[Area.Level.COUNTY, Area.Level.TOWNSHIP])
         if not policy.is_unrestricted(user):
             areas = areas.filter(pk__in=allowed)
-        self.fields["areas"].queryset = areas.order_by("code")
+        cast(forms.ModelMultipleChoiceField, self.fields["areas"]).queryset = areas.order_by("code")
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("month", add_months(today.replace(day=1), 1))
@@ -104,8 +105,9 @@ class ReissueForm(BootstrapForm):
 
     def __init__(self, *args: Any, rows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payments"].queryset = rows
-        self.fields["payments"].widget.attrs["class"] = ""
+        payments = cast(forms.ModelMultipleChoiceField, self.fields["payments"])
+        payments.queryset = rows
+        payments.widget.attrs["class"] = ""
 
 
 class AllocationForm(BootstrapForm):
@@ -119,7 +121,7 @@ class AllocationForm(BootstrapForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].choices = program_choices()
+        cast(forms.ChoiceField, self.fields["program"]).choices = program_choices()
 
 
 class RecoverForm(BootstrapForm):

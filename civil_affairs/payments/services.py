@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -165,7 +165,7 @@ def _locked(payroll: Payroll) -> Payroll:
     return Payroll.objects.select_for_update().get(pk=payroll.pk)
 
 
-def _require_status(payroll: Payroll, allowed: set[str], message: str) -> None:
+def _require_status(payroll: Payroll, allowed: Collection[str], message: str) -> None:
     if payroll.status not in allowed:
         raise ValidationError(message % {"status": payroll.get_status_display()})
 
@@ -439,7 +439,11 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     if not note.strip():
         raise ValidationError({"note": _("Say why the payroll is cancelled.")})
     rows = Payment.objects.filter(payroll=payroll)
-    reissued_ids = list(rows.filter(reissue_of__isnull=False).values_list("reissue_of", flat=True))
+    reissued_ids = [
+        pk
+        for pk in rows.filter(reissue_of__isnull=False).values_list("reissue_of", flat=True)
+        if pk is not None
+    ]
     rows._raw_delete(rows.db)  # type: ignore[attr-defined]  # set-based: no signals per row
     if reissued_ids:
         for old in Payment.objects.filter(pk__in=reissued_ids):
