@@ -87,8 +87,23 @@ class MatchRuleAdmin(SimpleHistoryAdmin):
         services.rule_save(actor=request.user, rule=obj)
 
 
+class ThresholdForm(forms.ModelForm):
+    class Meta:
+        model = Threshold
+        fields = ["name", "area", "valid_from", "valid_to", "amount", "note"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.instance.area_id and self.instance.valid_from:
+            try:
+                services.threshold_check(threshold=self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
+
+
 @admin.register(Threshold)
 class ThresholdAdmin(ScopedAdmin):
+    form = ThresholdForm
     view_action = "crosscheck.rules"
     change_action = "crosscheck.rules"
     list_display = ["name", "area", "valid_from", "valid_to", "amount", "note"]

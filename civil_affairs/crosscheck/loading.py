@@ -36,8 +36,8 @@ from psycopg import sql
 
 from civil_affairs.core import status
 
-from .kinds import Field, FieldType, fields_of
-from .models import ExternalList, RejectedRow
+from .kinds import Field, fields_of
+from .models import ExternalList, ListRow, RejectedRow
 
 BLOCK = 1 << 20  # bytes per COPY write
 PROGRESS_EVERY = 0.5  # seconds between progress updates
@@ -223,24 +223,31 @@ def _load(lst: ExternalList, progress: _Progress) -> None:
         with path.open("rb") as handle:
             heading = read_heading(handle, "x.csv", lst.delimiter)
         index = check_mapping(lst.kind, lst.columns, heading)
-        ncols = len(heading.columns)
+        layout = _layout(heading, index)
+        lst.extra_columns = [
+            heading.columns[i] for i, column in enumerate(layout) if column and column[0] == "x"
+        ]
         size = max(path.stat().st_size, 1)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            try:
-                with transaction.atomic():
-                    _create_staging(cursor, ncols, identity=True)
-                    _copy_fast(cursor, path, ncols, encoding, lst.delimiter, size, progress)
-            except (DataError, psycopg.DataError):
-                # rows with too few or too many columns (or bytes the encoding lacks):
-                # read the file here and reject those rows by number
-                _create_staging(cursor, ncols, identity=False)
-                _copy_checked(cursor, lst, path, ncols, encoding, size, progress)
+            counted: tuple[int, int] | None = None
+            if None not in layout:  # every column of the file has a place: COPY it as it is
+                try:
+                    with transaction.atomic():
+                        _create_partition(cursor, lst)
+                        counted = _copy_fast(cursor, lst, path, layout, encoding, size, progress)
+                except (DataError, psycopg.DataError):
+                    counted = None  # a row with too few or many columns, or bytes of no encoding
+            if counted is None:
+                _create_partition(cursor, lst)
+                counted = _copy_checked(cursor, lst, path, layout, encoding, size, progress)
             progress(COPY_SHARE, force=True)
-            loaded = _validate_and_keep(cursor, lst, fields, index)
-    lst.rows_loaded = loaded
+            _validate(cursor, lst, fields, index)
+            progress(90, force=True)
+            _attach(cursor, lst)
     lst.rows_rejected = RejectedRow.objects.filter(list=lst).count()
-    lst.rows_total = lst.rows_loaded + lst.rows_rejected
+    lst.rows_total, lst.last_row = counted
+    lst.rows_loaded = lst.rows_total - lst.rows_rejected
     lst.progress = 100
     lst.loaded_at = timezone.now()
     lst.error = ""
@@ -289,37 +296,79 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _staging_columns(ncols: int) -> list[sql.Identifier]:
-    return [sql.Identifier(f"c{i}") for i in range(ncols)]
+# ---- the list's partition ----------------------------------------------------------------
 
 
-def _create_staging(cursor: Any, ncols: int, *, identity: bool) -> None:
-    number = "n bigint GENERATED ALWAYS AS IDENTITY" if identity else "n bigint NOT NULL"
-    columns = sql.SQL(", ").join(sql.SQL("{} text").format(c) for c in _staging_columns(ncols))
+def _layout(heading: Heading, index: dict[str, int]) -> list[str | None]:
+    """The ListRow column of each column of the file: its field, else x0, x1, … (None: no
+    place left, the column is not kept)."""
+    by_position = {position: name for name, position in index.items()}
+    layout: list[str | None] = []
+    extra = 0
+    for position in range(len(heading.columns)):
+        if position in by_position:
+            layout.append(by_position[position])
+        elif extra < ListRow.EXTRA_COLUMNS:
+            layout.append(f"x{extra}")
+            extra += 1
+        else:
+            layout.append(None)
+    return layout
+
+
+def partition_name(lst: ExternalList) -> str:
+    return f"crosscheck_listrow_{int(lst.pk)}"
+
+
+def _create_partition(cursor: Any, lst: ExternalList) -> None:
+    """A table for the list's rows, attached to ListRow once they are checked. Row ids are
+    the list's id × ROW_SPAN + the spreadsheet row number, which a sequence of its own
+    (cached: it is this load's alone) gives COPY, starting at row 2."""
+    table = partition_name(lst)
+    base = int(lst.pk) * ListRow.ROW_SPAN
     cursor.execute(
-        sql.SQL("DROP TABLE IF EXISTS crosscheck_staging; ").as_string(cursor.connection)
-        + sql.SQL("CREATE TEMP TABLE crosscheck_staging ({}, {}) ON COMMIT DROP")
-        .format(sql.SQL(number), columns)
+        sql.SQL(
+            "DROP TABLE IF EXISTS {table}; "
+            "CREATE TABLE {table} "
+            "(LIKE crosscheck_listrow INCLUDING DEFAULTS INCLUDING GENERATED); "
+            "CREATE SEQUENCE {seq} START 2 CACHE 10000 OWNED BY {table}.id; "
+            "ALTER TABLE {table} "
+            "ALTER COLUMN id SET DEFAULT {base} + nextval({seq_name}), "
+            "ALTER COLUMN list_id SET DEFAULT {list}, "
+            "ADD CONSTRAINT {check} CHECK (id > {base} AND id < {end})"
+        )
+        .format(
+            table=sql.Identifier(table),
+            seq=sql.Identifier(f"{table}_seq"),
+            seq_name=sql.Literal(f"{table}_seq"),
+            check=sql.Identifier(f"{table}_range"),
+            base=sql.Literal(base),
+            end=sql.Literal(base + ListRow.ROW_SPAN),
+            list=sql.Literal(int(lst.pk)),
+        )
         .as_string(cursor.connection)
     )
 
 
 def _copy_fast(
     cursor: Any,
+    lst: ExternalList,
     path: Path,
-    ncols: int,
+    layout: list[str | None],
     encoding: str,
-    delimiter: str,
     size: int,
     progress: _Progress,
-) -> None:
+) -> tuple[int, int]:
+    """The file's bytes straight into the list's table. Returns the number of rows and the
+    number of the last (the heading is row 1)."""
     statement = sql.SQL(
-        "COPY crosscheck_staging ({}) FROM STDIN "
-        "WITH (FORMAT csv, HEADER true, DELIMITER {}, ENCODING {})"
+        "COPY {table} ({columns}) FROM STDIN "
+        "WITH (FORMAT csv, HEADER true, DELIMITER {delimiter}, ENCODING {encoding})"
     ).format(
-        sql.SQL(", ").join(_staging_columns(ncols)),
-        sql.Literal(delimiter),
-        sql.Literal("UTF8" if encoding == "utf-8" else "GB18030"),
+        table=sql.Identifier(partition_name(lst)),
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in layout if c),
+        delimiter=sql.Literal(lst.delimiter),
+        encoding=sql.Literal("UTF8" if encoding == "utf-8" else "GB18030"),
     )
     sent = 0
     with path.open("rb") as handle, cursor.copy(statement) as copy:
@@ -327,131 +376,222 @@ def _copy_fast(
             copy.write(block)
             sent += len(block)
             progress(COPY_SHARE * sent // size)
+    rows = int(cursor.rowcount)
+    if rows >= ListRow.ROW_SPAN - 2:
+        raise ValidationError(
+            _("A list can have at most %(n)d rows.") % {"n": ListRow.ROW_SPAN - 2}
+        )
+    return rows, rows + 1
 
 
 def _copy_checked(
     cursor: Any,
     lst: ExternalList,
     path: Path,
-    ncols: int,
+    layout: list[str | None],
     encoding: str,
     size: int,
     progress: _Progress,
-) -> None:
-    """The slow path: parse here; rows with the wrong number of columns are rejected."""
-    columns = sql.SQL(", ").join([sql.Identifier("n"), *_staging_columns(ncols)])
+) -> tuple[int, int]:
+    """The slow path: parse here; rows with the wrong number of columns are rejected, the
+    columns with no place (more than ListRow.EXTRA_COLUMNS unmapped) are left out."""
+    keep = [i for i, column in enumerate(layout) if column]
+    columns = sql.SQL(", ").join(
+        [sql.Identifier("id"), *(sql.Identifier(str(layout[i])) for i in keep)]
+    )
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(partition_name(lst)), columns=columns
+    )
+    base = int(lst.pk) * ListRow.ROW_SPAN
     bad: list[RejectedRow] = []
+    rows, last = 0, 1
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         reader = csv.reader(text, delimiter=lst.delimiter)
         next(reader, None)  # the heading
-        with cursor.copy(sql.SQL("COPY crosscheck_staging ({}) FROM STDIN").format(columns)) as cp:
-            for number, record in enumerate(reader, start=1):
+        with cursor.copy(statement) as copy:
+            for number, record in enumerate(reader, start=2):
                 if not any(cell.strip() for cell in record):
                     continue  # a blank line: nothing to load, nothing to report
-                if len(record) != ncols:
+                rows, last = rows + 1, number
+                if len(record) != len(layout):
                     bad.append(
                         RejectedRow(
                             list=lst,
-                            row_number=number + 1,
+                            row_number=number,
                             problem=RejectedRow.Problem.COLUMNS,
-                            value=f"{len(record)}/{ncols}",
+                            value=f"{len(record)}/{len(layout)}",
                         )
                     )
                     continue
-                cp.write_row([number, *(cell.replace("\x00", "") for cell in record)])
+                copy.write_row([base + number, *(record[i].replace("\x00", "") for i in keep)])
                 if number % 10000 == 0:
                     progress(COPY_SHARE * min(raw.tell(), size) // size)
     RejectedRow.objects.bulk_create(bad, batch_size=5000)
+    return rows, last
 
 
-def _validate_and_keep(
-    cursor: Any, lst: ExternalList, fields: list[Field], index: dict[str, int]
-) -> int:
-    """One statement: check every staged row, keep the valid ones, report the others."""
-    cursor.execute(_validation_sql(fields, index), {"list": lst.pk, "today": timezone.localdate()})
-    loaded, _rejected = cursor.fetchone()
-    return int(loaded)
+def _attach(cursor: Any, lst: ExternalList) -> None:
+    """Index the rows (BRIN: they lie in id order), attach the table to ListRow (its CHECK
+    constraint spares the scan) and give the planner its statistics."""
+    table = sql.Identifier(partition_name(lst))
+    base = int(lst.pk) * ListRow.ROW_SPAN
+    cursor.execute(
+        sql.SQL(
+            "CREATE INDEX {index} ON {table} USING brin (id); "
+            "ALTER TABLE crosscheck_listrow ATTACH PARTITION {table} "
+            "FOR VALUES FROM ({base}) TO ({end}); "
+            "SET LOCAL default_statistics_target = 10; "
+            "ANALYZE {table}"
+        )
+        .format(
+            index=sql.Identifier(f"{partition_name(lst)}_id"),
+            table=table,
+            base=sql.Literal(base),
+            end=sql.Literal(base + ListRow.ROW_SPAN),
+        )
+        .as_string(cursor.connection)
+    )
 
 
-def _validation_sql(fields: list[Field], index: dict[str, int]) -> str:
-    """The SQL that checks staged rows; built from the kind's fields and the mapping.
+# ---- validation --------------------------------------------------------------------------
 
-    Only column numbers and our own field names go into the text; values are parameters.
+
+def _validate(cursor: Any, lst: ExternalList, fields: list[Field], index: dict[str, int]) -> None:
+    """Check every row where it lies.
+
+    1. One scan (PostgreSQL may share it between processes) sets aside the rows that are not
+       valid *as written*: a bad ID number, an empty required cell, a date or amount not
+       written the usual way, a too long text. Per row it costs a few lookups in hashed
+       sets of days and the check character from the row's bytes (`id_bytes`, which the
+       table computes as COPY writes the row).
+    2. Those few are looked at again: the ones that are valid once tidied (spaces, a small x,
+       full-width digits, 2026/3/10) are rewritten the usual way; the others are removed
+       from the list and reported with their row number and problem.
     """
-    raw: list[str] = []  # raw_<field>: the cell, trimmed, NULL when empty
-    parsed: list[str] = []  # the typed value of each field
-    problems: list[str] = []  # CASE branches: the first problem of the row
-    bad_value: list[str] = []
+    today = timezone.localdate()
+    table = partition_name(lst)  # crosscheck_listrow_<int>: safe to write into the SQL
+    cursor.execute("SET LOCAL parallel_setup_cost = 100")
+    cursor.execute("DROP TABLE IF EXISTS crosscheck_judged")
+    cursor.execute(
+        _ASIDE_SQL.replace("@TABLE@", table).replace("@OK@", _fast_ok(fields, index)),
+        {"today": today},
+    )
+    cursor.execute(
+        _JUDGE_SQL.replace("@TABLE@", table).replace("@PROBLEMS@", _problems(fields, index)),
+        {"list": int(lst.pk), "base": int(lst.pk) * ListRow.ROW_SPAN, "today": today},
+    )
+
+
+# Rows not valid as written, into a temporary table.
+_ASIDE_SQL = """
+CREATE TEMP TABLE crosscheck_judged ON COMMIT DROP AS
+SELECT ctid AS t, id, id_number, name, event_date, value, detail FROM @TABLE@
+WHERE NOT (@OK@)
+"""
+
+# Every day from 1900 as YYYYMMDD (birth dates: up to today) and as YYYY-MM-DD (other
+# dates, up to 2099). A date outside is left to the full check, which may well pass it.
+_BIRTH_DAYS = (
+    "(SELECT to_char(d, 'YYYYMMDD') FROM generate_series('1900-01-01'::date, "
+    "%(today)s::date, interval '1 day') AS d)"
+)
+_ISO_DAYS = (
+    "(SELECT to_char(d, 'YYYY-MM-DD') FROM generate_series('1900-01-01'::date, "
+    "'2099-12-31'::date, interval '1 day') AS d)"
+)
+
+
+def _fast_ok(fields: list[Field], index: dict[str, int]) -> str:
+    """Valid as written: what most rows are. Each column is named once, so that PostgreSQL
+    computes nothing twice."""
+    checks = [
+        "length(id_number) = 18 AND ltrim(id_number, '0123456789') IN ('', 'X')",
+        f"substr(id_number, 7, 8) IN {_BIRTH_DAYS}",
+        "crosscheck_checksum_ok(id_bytes)",
+    ]
     by_name = {f.name: f for f in fields}
-    for name in ("id_number", "name", "event_date", "value", "detail"):
-        field = by_name.get(name)
-        column = index.get(name) if field else None
-        if column is None:
-            raw.append(f"NULL::text AS raw_{name}")
+    if "event_date" in index:
+        date = f"event_date IN {_ISO_DAYS}"
+        optional = not by_name["event_date"].required
+        checks.append(f"(event_date IS NULL OR event_date = '' OR {date})" if optional else date)
+    if "value" in index:
+        amount = "value ~ '^-?[0-9]{1,12}(\\.[0-9]{1,2})?$'"
+        optional = not by_name["value"].required
+        checks.append(f"(value IS NULL OR value = '' OR {amount})" if optional else amount)
+    for name in ("name", "detail"):
+        if name not in index:
             continue
-        cell = f"s.c{int(column)}"
-        if field.type == FieldType.ID:
-            raw.append(
-                f"nullif(upper(btrim(translate({cell}, '{FULLWIDTH[0]}', '{FULLWIDTH[1]}'), "
-                f"E'{_sql_escape(WHITESPACE)}')), '') AS raw_{name}"
-            )
+        limit = f"length({name}) <= {int(LIMITS[name])}"
+        if by_name[name].required:
+            checks.append(f"(btrim({name}) <> '' AND {limit})")
         else:
-            raw.append(f"nullif(btrim({cell}, E'{_sql_escape(WHITESPACE)}'), '') AS raw_{name}")
-    # required fields first, in the kind's order, then the ID number's checks, then formats
+            checks.append(f"({name} IS NULL OR {limit})")
+    return " AND ".join(f"coalesce({c}, false)" for c in checks)
+
+
+def _problems(fields: list[Field], index: dict[str, int]) -> str:
+    """CASE branches: the first problem of a row set aside."""
+    problems: list[str] = []
     for field in fields:
         if field.required and field.name in index:
             problems.append(f"WHEN raw_{field.name} IS NULL THEN '{field.name}:missing'")
-    problems.append(
-        "WHEN crosscheck_id_problem(raw_id_number, %(today)s) IS NOT NULL "
-        "THEN 'id_number:' || crosscheck_id_problem(raw_id_number, %(today)s)"
-    )
-    if "event_date" in index:
-        parsed.append("crosscheck_ymd_date(crosscheck_date_parts(raw_event_date)) AS event_date")
-        problems.append(
-            "WHEN raw_event_date IS NOT NULL AND "
-            "crosscheck_ymd_date(crosscheck_date_parts(raw_event_date)) IS NULL "
-            "THEN 'event_date:bad_date'"
-        )
-    else:
-        parsed.append("NULL::date AS event_date")
-    if "value" in index:
-        parsed.append("crosscheck_amount_text(raw_value)::numeric(14, 2) AS value")
-        problems.append(
-            "WHEN raw_value IS NOT NULL AND crosscheck_amount_text(raw_value) IS NULL "
-            "THEN 'value:bad_amount'"
-        )
-    else:
-        parsed.append("NULL::numeric AS value")
+    problems.append("WHEN id_problem IS NOT NULL THEN 'id_number:' || id_problem")
+    problems.append("WHEN raw_event_date IS NOT NULL AND day IS NULL THEN 'event_date:bad_date'")
+    problems.append("WHEN raw_value IS NOT NULL AND amount IS NULL THEN 'value:bad_amount'")
     for name, limit in LIMITS.items():
-        if name in index:
-            problems.append(f"WHEN length(raw_{name}) > {int(limit)} THEN '{name}:too_long'")
-    for name in ("id_number", "name", "event_date", "value", "detail"):
-        bad_value.append(f"WHEN '{name}' THEN raw_{name}")
-    return f"""
-WITH src AS (
-    SELECT s.n, {", ".join(raw)} FROM crosscheck_staging s
-), checked AS MATERIALIZED (
-    SELECT src.*, {", ".join(parsed)},
-           CASE {" ".join(problems)} END AS problem
-    FROM src
+        problems.append(f"WHEN length(raw_{name}) > {int(limit)} THEN '{name}:too_long'")
+    return " ".join(problems)
+
+
+_TRIM = "E'" + " \\t\\r\\n\u3000\u00a0" + "'"
+
+# The rows set aside, tidied and judged: the bad ones reported and removed, the others
+# rewritten the usual way. Few rows: the functions need not be fast here.
+_JUDGE_SQL = (
+    """
+WITH tidied AS MATERIALIZED (
+    SELECT t, id,
+           nullif(upper(btrim(translate(id_number, '@FW0@', '@FW1@'), @TRIM@)), '')
+               AS raw_id_number,
+           nullif(btrim(name, @TRIM@), '') AS raw_name,
+           nullif(btrim(event_date, @TRIM@), '') AS raw_event_date,
+           nullif(btrim(value, @TRIM@), '') AS raw_value,
+           nullif(btrim(detail, @TRIM@), '') AS raw_detail
+    FROM crosscheck_judged
+), judged AS MATERIALIZED (
+    SELECT j.*, CASE @PROBLEMS@ END AS problem FROM (
+        SELECT tidied.*, crosscheck_id_problem(raw_id_number, %(today)s) AS id_problem,
+               crosscheck_ymd_date(crosscheck_date_parts(raw_event_date)) AS day,
+               crosscheck_amount_text(raw_value) AS amount
+        FROM tidied
+    ) AS j
 ), rejected AS (
     INSERT INTO crosscheck_rejectedrow (list_id, row_number, field, problem, value)
-    SELECT %(list)s, n + 1, split_part(problem, ':', 1), split_part(problem, ':', 2),
-           left(coalesce(CASE split_part(problem, ':', 1) {" ".join(bad_value)} END, ''), 200)
-    FROM checked WHERE problem IS NOT NULL
+    SELECT %(list)s, id - %(base)s, split_part(problem, ':', 1), split_part(problem, ':', 2),
+           left(coalesce(CASE split_part(problem, ':', 1)
+               WHEN 'id_number' THEN raw_id_number WHEN 'name' THEN raw_name
+               WHEN 'event_date' THEN raw_event_date WHEN 'value' THEN raw_value
+               WHEN 'detail' THEN raw_detail END, ''), 200)
+    FROM judged WHERE problem IS NOT NULL
     RETURNING 1
-), kept AS (
-    INSERT INTO crosscheck_listrow
-        (list_id, row_number, id_number, name, event_date, value, detail)
-    SELECT %(list)s, n + 1, raw_id_number, coalesce(raw_name, ''), event_date, value,
-           coalesce(raw_detail, '')
-    FROM checked WHERE problem IS NULL
-    ORDER BY n
+), removed AS (
+    DELETE FROM @TABLE@
+    WHERE ctid = ANY (ARRAY(SELECT t FROM judged WHERE problem IS NOT NULL))
+    RETURNING 1
+), tidy AS (
+    UPDATE @TABLE@ p
+    SET id_number = j.raw_id_number, name = j.raw_name, event_date = j.day::text,
+        value = j.amount::numeric(14, 2)::text, detail = j.raw_detail
+    FROM judged j
+    WHERE p.ctid = ANY (ARRAY(SELECT t FROM judged WHERE problem IS NULL)) AND p.ctid = j.t
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM kept), (SELECT count(*) FROM rejected)
-"""  # noqa: S608 - only our own constants are formatted in
+SELECT (SELECT count(*) FROM rejected), (SELECT count(*) FROM removed), (SELECT count(*) FROM tidy)
+""".replace("@TRIM@", _TRIM)
+    .replace("@FW0@", FULLWIDTH[0])
+    .replace("@FW1@", FULLWIDTH[1])
+)
 
 
 def _sql_escape(text: str) -> str:

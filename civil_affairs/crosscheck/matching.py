@@ -24,12 +24,13 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months
 
 from .kinds import LIST_KINDS, Kind
 from .models import ExternalList, ListRow, MatchRule, MatchRun
 
-LIST_CHUNK_ROWS = 250_000  # list rows per chunk
+LIST_CHUNK_ROWS = 500_000  # list rows per chunk
 PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
 
 OPEN_ENTITLEMENT = "e.status <> 'stopped'"
@@ -47,7 +48,7 @@ WARNING_COLUMNS = """
 THRESHOLD = """
 (SELECT t.amount FROM crosscheck_threshold t JOIN areas_area ta ON ta.id = t.area_id
   WHERE t.name = r.threshold_name AND ea.code LIKE ta.code || '%%'
-    AND t.valid_from <= l.valid_on AND (t.valid_to IS NULL OR t.valid_to >= l.valid_on)
+    AND t.valid_from <= %(valid_on)s AND (t.valid_to IS NULL OR t.valid_to >= %(valid_on)s)
   ORDER BY length(ta.code) DESC, t.valid_from DESC LIMIT 1)
 """
 
@@ -56,8 +57,8 @@ THRESHOLD = """
 RELIEF_DIBAO = """
 (SELECT s.value FROM relief_standard s JOIN areas_area sa ON sa.id = s.area_id
   WHERE s.kind = 'dibao' AND ea.code LIKE sa.code || '%%'
-    AND s.valid_from <= l.valid_on
-    AND (s.valid_to IS NULL OR s.valid_to >= date_trunc('month', l.valid_on))
+    AND s.valid_from <= %(valid_on)s
+    AND (s.valid_to IS NULL OR s.valid_to >= date_trunc('month', %(valid_on)s::date))
   ORDER BY s.variant = coalesce((
              SELECT hh.registered_type FROM relief_householdmember bm
              JOIN relief_household hh ON hh.id = bm.household_id
@@ -67,48 +68,57 @@ RELIEF_DIBAO = """
 """
 
 SUGGESTED_MONTH = """
-(CASE WHEN r.effective_basis = 'event' AND lr.event_date IS NOT NULL
-      THEN date_trunc('month', lr.event_date) ELSE date_trunc('month', l.valid_on) END
+(CASE WHEN r.effective_basis = 'event' AND h.event_date IS NOT NULL
+      THEN date_trunc('month', h.event_date::date)
+      ELSE date_trunc('month', %(valid_on)s::date) END
  + interval '1 month')::date
 """
 
-# A list row against the beneficiaries it concerns. `reach` decides who: the person the row
-# names (person), or also (household) or only (others) the beneficiaries in their household.
+# The rows of one list (a chunk of its id range) against the beneficiaries they concern.
+# `named` (NAMED_SQL, a table of its own so that the planner knows how few they are): the
+# rows whose ID number is a person's. A rule's `reach` decides who a row
+# concerns: the person it names (person), or also (household) or only (others) the
+# beneficiaries in their household. Paid in one of %(areas)s: inside the list's area and
+# the run's.
+NAMED_SQL = """
+DROP TABLE IF EXISTS crosscheck_named;
+CREATE TEMP TABLE crosscheck_named ON COMMIT DROP AS
+SELECT lr.id AS list_row_id, lr.event_date, lr.value, p.id AS subject_id
+FROM crosscheck_listrow lr
+JOIN people_person p ON p.id_number = lr.id_number
+WHERE lr.id BETWEEN %(lo)s AND %(hi)s;
+ANALYZE crosscheck_named;
+"""
+
 LIST_SQL = f"""
-WITH hits AS (
-    SELECT r.id AS rule_id, lr.id AS list_row_id, p.id AS subject_id, p.id AS person_id
-    FROM crosscheck_listrow lr
-    JOIN crosscheck_externallist l ON l.id = lr.list_id
-    JOIN crosscheck_matchrule r ON r.kind = l.kind AND r.active AND r.reach <> 'others'
-    JOIN people_person p ON p.id_number = lr.id_number
-    WHERE lr.id BETWEEN %(lo)s AND %(hi)s AND l.id = ANY (%(lists)s)
+WITH named AS (
+    SELECT * FROM crosscheck_named
+), rules AS MATERIALIZED (
+    SELECT id, reach FROM crosscheck_matchrule WHERE kind = %(kind)s AND active
+), hits AS (
+    SELECT r.id AS rule_id, n.list_row_id, n.event_date, n.value, n.subject_id,
+           n.subject_id AS person_id
+    FROM named n JOIN rules r ON r.reach <> 'others'
   UNION ALL
-    SELECT r.id, lr.id, p.id, other.person_id
-    FROM crosscheck_listrow lr
-    JOIN crosscheck_externallist l ON l.id = lr.list_id
-    JOIN crosscheck_matchrule r ON r.kind = l.kind AND r.active AND r.reach <> 'person'
-    JOIN people_person p ON p.id_number = lr.id_number
-    JOIN relief_householdmember m ON m.person_id = p.id
+    SELECT r.id, n.list_row_id, n.event_date, n.value, n.subject_id, other.person_id
+    FROM named n JOIN rules r ON r.reach <> 'person'
+    JOIN relief_householdmember m ON m.person_id = n.subject_id
     JOIN relief_householdmember other
-      ON other.household_id = m.household_id AND other.person_id <> p.id
-    WHERE lr.id BETWEEN %(lo)s AND %(hi)s AND l.id = ANY (%(lists)s)
+      ON other.household_id = m.household_id AND other.person_id <> n.subject_id
 )
 INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
-SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), lr.id, '',
+SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), h.list_row_id, '',
        jsonb_build_object('entitlements', array_agg(e.id ORDER BY e.id)),
        r.suggested_action, {SUGGESTED_MONTH}, %(run)s, now(), 'open', '', '', '{{}}'
 FROM hits h
 JOIN crosscheck_matchrule r ON r.id = h.rule_id
-JOIN crosscheck_listrow lr ON lr.id = h.list_row_id
-JOIN crosscheck_externallist l ON l.id = lr.list_id
-JOIN areas_area la ON la.id = l.area_id
 JOIN relief_entitlement e ON e.person_id = h.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
 JOIN areas_area ea ON ea.id = e.area_id
-WHERE ea.code LIKE la.code || '%%' AND {IN_RUN_AREA}
-  AND (r.threshold_name = '' OR lr.value > coalesce(
+WHERE e.area_id = ANY (%(areas)s)
+  AND (r.threshold_name = '' OR h.value::numeric > coalesce(
         CASE WHEN r.threshold_name = 'relief_dibao' THEN {{relief_dibao}} ELSE {THRESHOLD} END,
         -1))
-GROUP BY r.id, h.person_id, h.subject_id, lr.id, l.valid_on
+GROUP BY r.id, h.person_id, h.subject_id, h.list_row_id, h.event_date
 ON CONFLICT DO NOTHING
 """  # noqa: S608 - only our own constants are formatted in
 
@@ -213,6 +223,14 @@ class Chunk:
         return self.step, self.lo, self.hi
 
 
+def _areas_under(*codes: str) -> list[int]:
+    """Ids of the areas inside every one of the areas with these codes."""
+    longest = max(codes, key=len)
+    if not all(longest.startswith(code) for code in codes):
+        return []
+    return list(Area.objects.filter(code__startswith=longest).values_list("id", flat=True))
+
+
 def run_lists(run: MatchRun) -> list[int]:
     """The loaded lists a run matches: those whose area overlaps the run's area."""
     code = run.area.code
@@ -230,23 +248,22 @@ def plan(run: MatchRun) -> list[Chunk]:
         for step in CHECK_STEPS[MatchRun.Check(check)]:
             if not active_kinds & set(STEP_KINDS[step]):
                 continue
-            if step == "lists":
-                lists = run_lists(run)
-                bounds = ListRow.objects.filter(list_id__in=lists).aggregate(
-                    lo=Min("id"), hi=Max("id")
-                )
-                size = LIST_CHUNK_ROWS
-            else:
-                from relief.models import Entitlement
+            if step == "lists":  # each list's rows, by id range (its partition)
+                for lst in ExternalList.objects.filter(pk__in=run_lists(run)).order_by("pk"):
+                    base = lst.pk * ListRow.ROW_SPAN
+                    for lo in range(base + 2, base + lst.last_row + 1, LIST_CHUNK_ROWS):
+                        hi = min(lo + LIST_CHUNK_ROWS - 1, base + lst.last_row)
+                        chunks.append(Chunk(step, lo, hi))
+                continue
+            from relief.models import Entitlement
 
-                bounds = Entitlement.objects.exclude(status=Entitlement.Status.STOPPED).aggregate(
-                    lo=Min("person_id"), hi=Max("person_id")
-                )
-                size = PEOPLE_CHUNK_IDS
+            bounds = Entitlement.objects.exclude(status=Entitlement.Status.STOPPED).aggregate(
+                lo=Min("person_id"), hi=Max("person_id")
+            )
             if bounds["lo"] is None:
                 continue
-            for lo in range(bounds["lo"], bounds["hi"] + 1, size):
-                chunks.append(Chunk(step, lo, min(lo + size - 1, bounds["hi"])))
+            for lo in range(bounds["lo"], bounds["hi"] + 1, PEOPLE_CHUNK_IDS):
+                chunks.append(Chunk(step, lo, min(lo + PEOPLE_CHUNK_IDS - 1, bounds["hi"])))
     return chunks
 
 
@@ -261,8 +278,16 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         "horizon": add_months(run.as_of.replace(day=1), 2) - datetime.timedelta(days=1),
     }
     if chunk.step == "lists":
-        params["lists"] = run_lists(run)
+        lst = ExternalList.objects.select_related("area").get(pk=chunk.lo // ListRow.ROW_SPAN)
+        params.update(
+            kind=lst.kind,
+            valid_on=lst.valid_on,
+            areas=_areas_under(lst.area.code, run.area.code),
+        )
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        if chunk.step == "lists":
+            cursor.execute(NAMED_SQL, params)
         cursor.execute(_step_sql(chunk.step), params)
         created = max(cursor.rowcount, 0)
         MatchRun.objects.filter(pk=run.pk).update(

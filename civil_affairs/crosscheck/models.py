@@ -10,6 +10,7 @@ a rerun never raises the same warning twice and a dismissed warning stays dismis
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -101,6 +102,9 @@ class ExternalList(TimeStampedModel):
     file = models.FileField(_("file"), upload_to="crosscheck/lists/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     columns = models.JSONField(_("column mapping used"), default=dict)
+    extra_columns = models.JSONField(
+        _("other columns kept"), default=list, help_text=_("Headings of x0, x1, … of its rows.")
+    )
     delimiter = models.CharField(_("delimiter"), max_length=1, default=",")
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     uploaded_by = models.ForeignKey(
@@ -116,6 +120,9 @@ class ExternalList(TimeStampedModel):
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    last_row = models.PositiveIntegerField(
+        _("last row"), default=0, help_text=_("The number of the file's last row.")
+    )
     error = models.TextField(_("error"), blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "progress"])
@@ -131,33 +138,67 @@ class ExternalList(TimeStampedModel):
 
 
 class ListRow(models.Model):
-    """A valid row of a loaded list: the department's evidence, as it was sent."""
+    """A valid row of a loaded list: the department's evidence, as it was sent.
+
+    Stored as the loader's COPY wrote it, in a partition of its own per list (the table is
+    partitioned by `id`, which is the list's id × ROW_SPAN + the row's number in the file),
+    so that a list of a million rows is written once. Columns the mapping does not use are
+    kept in x0…x19 (their headings are the list's `extra_columns`). After validation the ID
+    number is 18 characters, `event_date` a date (YYYY-MM-DD) and `value` a decimal, as text.
+    The partitions have a BRIN index on `id` and no unique index: ids are unique by
+    construction, and the foreign keys to rows are not enforced by the database.
+    """
 
     history_exempt = "rows of a department's list are evidence loaded once and never edited"
+    ROW_SPAN = 1_000_000_000
+    EXTRA_COLUMNS = 20
 
+    id = models.BigIntegerField(primary_key=True)
     list = models.ForeignKey(
         ExternalList,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a partitioned evidence table: rows go when their list does
+        db_index=False,
         related_name="rows",
-        db_index=False,  # the (list, row_number) key below serves as its index
         verbose_name=_("list"),
     )
-    row_number = models.PositiveIntegerField(_("row"))
-    id_number = models.CharField(_("ID number"), max_length=18)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    event_date = models.DateField(_("date"), null=True, blank=True)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    id_number = models.TextField(_("ID number"), null=True)  # noqa: DJ001 - COPY writes NULL
+    name = models.TextField(_("name"), null=True, blank=True)  # noqa: DJ001 - COPY writes NULL
+    event_date = models.TextField(_("date"), null=True, blank=True)  # noqa: DJ001 - COPY writes NULL
+    value = models.TextField(_("value"), null=True, blank=True)  # noqa: DJ001 - COPY writes NULL
+    detail = models.TextField(_("detail"), null=True, blank=True)  # noqa: DJ001 - COPY writes NULL
 
     class Meta:
         verbose_name = _("list row")
         verbose_name_plural = _("list rows")
-        constraints = [
-            models.UniqueConstraint(fields=["list", "row_number"], name="crosscheck_row_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.list_id}:{self.row_number}"
+
+    @property
+    def row_number(self) -> int:
+        """The row in the file as a spreadsheet numbers it (the heading is row 1)."""
+        return self.id - self.list_id * self.ROW_SPAN
+
+    @property
+    def event_day(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.event_date) if self.event_date else None
+
+    @property
+    def amount(self) -> Decimal | None:
+        return Decimal(self.value) if self.value else None
+
+    def extras(self) -> list[tuple[str, str]]:
+        """(heading, cell) of the file's other columns."""
+        headings = self.list.extra_columns
+        return [
+            (heading, getattr(self, f"x{i}") or "")
+            for i, heading in enumerate(headings[: self.EXTRA_COLUMNS])
+        ]
+
+
+for _i in range(ListRow.EXTRA_COLUMNS):
+    ListRow.add_to_class(f"x{_i}", models.TextField(null=True, blank=True, editable=False))
 
 
 class RejectedRow(models.Model):
@@ -421,7 +462,8 @@ class Warning(models.Model):
     )
     list_row = models.ForeignKey(
         ListRow,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # ListRow is partitioned; lists with warnings are never removed
         null=True,
         blank=True,
         related_name="warnings",

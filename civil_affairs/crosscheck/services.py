@@ -375,15 +375,23 @@ def rule_check(*, rule: MatchRule) -> None:
 
 @transaction.atomic
 def threshold_save(*, actor: Any, threshold: Threshold) -> Threshold:
-    """Validate and save a threshold; periods of one name and area may not overlap."""
+    """Validate and save a threshold (the admin calls this)."""
     policy.require(actor, "crosscheck.rules", area=threshold.area)
     threshold.full_clean()
-    overlapping = Threshold.objects.filter(name=threshold.name, area=threshold.area).exclude(
+    threshold_check(threshold=threshold)
+    threshold._history_user = actor  # type: ignore[attr-defined]
+    threshold.save()
+    return threshold
+
+
+def threshold_check(*, threshold: Threshold) -> None:
+    """Periods of one threshold in one area may not overlap."""
+    overlapping = Threshold.objects.filter(name=threshold.name, area_id=threshold.area_id).exclude(
         pk=threshold.pk
     )
+    end = threshold.valid_to or datetime.date.max
     for other in overlapping:
         other_end = other.valid_to or datetime.date.max
-        end = threshold.valid_to or datetime.date.max
         if other.valid_from <= end and threshold.valid_from <= other_end:
             raise ValidationError(
                 {
@@ -391,6 +399,3 @@ def threshold_save(*, actor: Any, threshold: Threshold) -> Threshold:
                     % {"date": other.valid_from}
                 }
             )
-    threshold._history_user = actor  # type: ignore[attr-defined]
-    threshold.save()
-    return threshold
