@@ -1,0 +1,144 @@
+"""Pages: the case search, household intake and edit, the household."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.core.forms import add_service_errors
+from civil_affairs.core.months import add_months, first_of_month
+
+from .. import calc, forms, selectors, services
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+# ---- households and the case search
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """The case search: a full ID number or the start of a name; recent households otherwise."""
+    policy.require(request.user, "household.view")
+    query = request.GET.get("q", "").strip()
+    page = _page_number(request)
+    limit = selectors.SEARCH_LIMIT
+    offset = (page - 1) * limit
+    if query:
+        rows: list[Any] = selectors.case_search(
+            user=request.user, query=query, limit=limit, offset=offset
+        )
+    else:
+        rows = selectors.recent_households(user=request.user, limit=limit, offset=offset)
+    has_next = len(rows) > limit
+    return render(
+        request,
+        "relief/household_list.html",
+        {
+            "query": query,
+            "rows": rows[:limit],
+            "page_number": page,
+            "has_next": has_next,
+            "may_create": policy.may(request.user, "household.create"),
+        },
+    )
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "household.create")
+    form = forms.HouseholdForm(request.POST or None, user=request.user)
+    formset = forms.MemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user,
+                members=forms.member_rows(formset),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("relief:household_detail", pk=household.pk)
+    return render(request, "relief/household_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    policy.require(request.user, "household.update", household)
+    initial = {
+        "area": household.area,
+        "address": household.address,
+        "registered_type": household.registered_type,
+        "category": household.category,
+    }
+    form = forms.HouseholdForm(
+        request.POST or None, user=request.user, household=household, initial=initial
+    )
+    formset = forms.MemberFormSet(
+        request.POST or None, prefix="members", initial=forms.member_initial(household)
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "area"}
+        try:
+            with transaction.atomic():
+                services.household_update(actor=request.user, household=household, **data)
+                services.household_set_members(
+                    actor=request.user, household=household, members=forms.member_rows(formset)
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("relief:household_detail", pk=household.pk)
+    return render(
+        request,
+        "relief/household_form.html",
+        {"form": form, "formset": formset, "household": household},
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    means = calc.household_means(household)
+    month = add_months(first_of_month(timezone.localdate()), 1)
+    try:
+        assets = calc.asset_failures(household, means, month)
+    except ValidationError as exc:
+        assets = exc.messages
+    return render(
+        request,
+        "relief/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.all(),
+            "means": means,
+            "asset_failures": assets,
+            "applications": selectors.household_applications(
+                user=request.user, household=household
+            ),
+            "entitlements": selectors.household_entitlements(
+                user=request.user, household=household
+            ),
+            "reviews": household.reviews.order_by("-due_date")[:5],
+            "may_edit": policy.may(request.user, "household.update", household),
+            "may_apply": policy.may(request.user, "application.create", household),
+        },
+    )

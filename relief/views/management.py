@@ -1,0 +1,157 @@
+"""Pages: reviews due and their outcome, entitlements and their changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.core.forms import add_service_errors
+from civil_affairs.core.months import add_months, first_of_month
+from civil_affairs.core.status import history
+
+from .. import calc, forms, selectors, services
+from ..models import Entitlement, Review
+
+# ---- reviews
+
+
+@login_required
+def due_reviews(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "household.view")
+    mine = request.GET.get("mine", "1") == "1" and policy.CASEWORKER in policy.roles(request.user)
+    return render(
+        request,
+        "relief/due_reviews.html",
+        {
+            "reviews": selectors.due_reviews(user=request.user, mine=mine)[:500],
+            "mine": mine,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_get(user=request.user, pk=pk)
+    household = review.household
+    form = forms.ReviewCompleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_complete(actor=request.user, review=review, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Review recorded."))
+                return redirect("relief:household_detail", pk=household.pk)
+        else:
+            status = 400
+    month = add_months(first_of_month(timezone.localdate()), 1)
+    preview = []
+    for entitlement in services.reviews.household_entitlements(household):
+        try:
+            computed = calc.compute_for_entitlement(entitlement, month)
+            preview.append((entitlement, computed.amount, ""))
+        except ValidationError as exc:
+            preview.append((entitlement, None, " ".join(exc.messages)))
+    return render(
+        request,
+        "relief/review_detail.html",
+        {
+            "review": review,
+            "household": household,
+            "form": form,
+            "preview": preview,
+            "month": month,
+            "may_complete": policy.may(request.user, "entitlement.review", review)
+            and review.status != Review.Status.DONE,
+        },
+        status=status,
+    )
+
+
+# ---- entitlements
+
+
+@login_required
+def entitlement_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "household.view")
+    program = request.GET.get("program", "")
+    status = request.GET.get("status", "")
+    rows = selectors.entitlement_list(user=request.user, program=program, status=status)
+    return render(
+        request,
+        "relief/entitlement_list.html",
+        {
+            "rows": rows[:200],
+            "program": program,
+            "status": status,
+            "programs": Entitlement._meta.get_field("program").choices,
+            "statuses": Entitlement.Status.choices,
+        },
+    )
+
+
+ENTITLEMENT_ACTIONS: dict[str, Callable[..., Any]] = {
+    "suspend": services.entitlement_suspend,
+    "resume": services.entitlement_resume,
+    "stop": services.entitlement_stop,
+}
+
+
+@login_required
+def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entitlement = selectors.entitlement_get(user=request.user, pk=pk)
+    form = forms.EntitlementActionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            common = {
+                "actor": request.user,
+                "entitlement": entitlement,
+                "effective_month": data["effective_month"],
+                "reason": data["reason"],
+            }
+            try:
+                if data["action"] == "change_amount":
+                    if data["monthly_amount"] is None:
+                        raise ValidationError({"monthly_amount": _("Give the new amount.")})
+                    services.entitlement_change_amount(
+                        monthly_amount=data["monthly_amount"], **common
+                    )
+                elif data["action"] == "gradual_exit":
+                    services.entitlement_gradual_exit(**common)
+                else:
+                    ENTITLEMENT_ACTIONS[data["action"]](**common)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("relief:entitlement_detail", pk=entitlement.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "relief/entitlement_detail.html",
+        {
+            "entitlement": entitlement,
+            "periods": entitlement.periods.order_by("valid_from"),
+            "changes": history(entitlement),
+            "form": form,
+            "may_manage": policy.may(request.user, "entitlement.manage", entitlement),
+        },
+        status=status,
+    )
