@@ -7,6 +7,8 @@ import pytest
 
 from civil_affairs.celery import app
 
+from .workers import workers  # noqa: F401 - the fixture of the worker tests
+
 
 @pytest.fixture(autouse=True)
 def _celery_in_process(request: Any) -> Any:
