@@ -48,6 +48,12 @@ def english_messages() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploads and import error files go to a directory of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def standards(areas: SimpleNamespace) -> dict[tuple[str, str], Standard]:
     return {
