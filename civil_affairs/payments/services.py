@@ -648,7 +648,6 @@ def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
             booked_on=today,
             area=fund,
             payroll=payroll,
-            note=str(payroll),
             created_by=actor,
         )
         for program, need in sorted(needs.items())

@@ -187,3 +187,29 @@ def test_discard_a_draft_deletes_its_rows(staff, county_data):
     fresh = generate(staff.finance)
     assert fresh.pk != payroll.pk
     assert fresh.rows == 10
+
+
+def test_a_dead_generation_can_be_started_again(staff, county_data):
+    import datetime
+
+    from django.utils import timezone
+
+    first = services.payroll_generate(actor=staff.finance, month=NOV, programs=PROGRAMS)
+    an_hour_ago = timezone.now() - datetime.timedelta(seconds=3601)
+    Payroll.objects.filter(pk=first.pk).update(generation_started_at=an_hour_ago)
+    again = generate(staff.finance)
+    assert again.pk == first.pk
+    assert again.status == Payroll.Status.DRAFT
+    assert again.rows == 10
+
+
+def test_a_failed_generation_unlocks_the_payroll(staff, county_data):
+    first = services.payroll_generate(actor=staff.finance, month=NOV, programs=PROGRAMS)
+    services.payroll_generation_failed(payroll_id=first.pk, error="chunk 2: connection lost")
+    first.refresh_from_db()
+    assert first.status == Payroll.Status.FAILED
+    assert history(first).last().note == "chunk 2: connection lost"
+    with pytest.raises(ValidationError):
+        services.payroll_submit(actor=staff.finance, payroll=first)
+    again = generate(staff.finance)
+    assert (again.pk, again.status, again.rows) == (first.pk, Payroll.Status.DRAFT, 10)
