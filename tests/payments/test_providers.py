@@ -1,6 +1,5 @@
 """Relief's providers' month logic: arrears, stops and suspensions from a month, new amounts."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
