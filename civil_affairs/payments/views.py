@@ -40,6 +40,13 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _query_string(request: HttpRequest) -> str:
+    """The page's filters, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _attachment(stream: Any, name: str, content_type: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -64,6 +71,7 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Payroll.Status.choices,
+            "query_string": _query_string(request),
             "may_generate": may_generate,
             "form": forms.GenerateForm(user=request.user) if may_generate else None,
         },
@@ -218,8 +226,6 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
         query=request.GET.get("q", ""),
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "payments/payroll_rows.html",
@@ -227,7 +233,7 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
             "payroll": payroll,
             "page": page,
             "filters": request.GET,
-            "query_string": query.urlencode(),
+            "query_string": _query_string(request),
             "may_hold": _actions(request.user, payroll)["hold"],
             "statuses": Payment.Status.choices,
             "programs": [(p, program_label(p)) for p in payroll.programs],
@@ -469,6 +475,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "form": form,
             "may_manage": may_manage,
             "reversed_ids": reversed_ids,
+            "query_string": _query_string(request),
         },
     )
 
@@ -506,7 +513,7 @@ def overpayment_list(request: HttpRequest) -> HttpResponse:
             "statuses": Overpayment.Status.choices,
             "may_recover": policy.may(request.user, "overpayment.recover"),
             "may_waive": policy.may(request.user, "overpayment.waive"),
-            "query": f"status={status}",
+            "query_string": _query_string(request),
         },
     )
 

@@ -257,3 +257,15 @@ def test_nav_and_home_cards(staff):
     caseworker_page = login(staff.caseworker_a).get("/").content.decode()
     assert 'id="nav-payrolls"' not in caseworker_page
     assert 'id="nav-failed"' in caseworker_page
+
+
+def test_rows_pages_keep_their_filters(staff, areas):
+    for _ in range(55):
+        beneficiary(areas.village_a, "dibao", "100.00")
+    payroll = generate(staff.finance, programs=["dibao"])
+    client = login(staff.finance)
+    url = reverse("payments:payroll_rows", args=[payroll.pk])
+    page = client.get(url, {"status": "pending", "program": "dibao"}).content.decode()
+    assert "?status=pending&amp;program=dibao&page=2" in page
+    second = client.get(url, {"status": "pending", "program": "dibao", "page": 2}).content.decode()
+    assert second.count('<tr id="row-') == 5
