@@ -47,12 +47,12 @@ class MatchRuleForm(forms.ModelForm):
             "Program codes separated by commas; empty means every program. Registered: %(codes)s."
         ) % {"codes": known}
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def _post_clean(self) -> None:  # type: ignore[misc] # Django's hook after the instance is built
+        super()._post_clean()  # type: ignore[misc]
         try:  # the service's rules, shown on the form before anything is saved
             services.rule_check(rule=self.instance)
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 @admin.register(MatchRule)
@@ -92,13 +92,13 @@ class ThresholdForm(forms.ModelForm):
         model = Threshold
         fields = ["name", "area", "valid_from", "valid_to", "amount", "note"]
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def _post_clean(self) -> None:  # type: ignore[misc] # Django's hook after the instance is built
+        super()._post_clean()  # type: ignore[misc]
         if self.instance.area_id and self.instance.valid_from:
             try:
                 services.threshold_check(threshold=self.instance)
             except ValidationError as exc:
-                self._update_errors(exc)
+                self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 @admin.register(Threshold)

@@ -5,6 +5,7 @@ Serializers only parse; the services decide and the selectors scope every read.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,7 +39,9 @@ class MonthField(serializers.Field):
 
 
 class ExternalListSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = ExternalList
@@ -65,9 +68,11 @@ class ExternalListSerializer(serializers.ModelSerializer):
 
 class ListUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in LIST_KINDS])
-    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.all()
+    )
     valid_on = serializers.DateField()
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment] # the department
     file = serializers.FileField()
     delimiter = serializers.CharField(max_length=1, required=False, default=",")
     columns = serializers.JSONField(
@@ -309,7 +314,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def _group(self, warning: Warning, also: bool) -> list[Warning]:
+    def _group(self, warning: Warning, also: bool) -> builtins.list[Warning]:
         others = (
             list(selectors.identical_open(user=self.request.user, warning=warning)) if also else []
         )

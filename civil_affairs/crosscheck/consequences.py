@@ -121,6 +121,22 @@ def apply(
     return changed, overpayments
 
 
+def record_death(*, actor: Any, warning: Warning) -> None:
+    """A confirmed death of the beneficiary is written on the person (people's service), where
+    the actor may edit people and no date is on file yet."""
+    from civil_affairs.areas import policy
+    from civil_affairs.people.services import person_update
+
+    row = warning.list_row
+    person = warning.person
+    if warning.kind != "death" or row is None or warning.subject_id != person.pk:
+        return
+    if person.death_date is not None or row.event_day is None:
+        return
+    if policy.may(actor, "person.update", person):
+        person_update(actor=actor, person=person, death_date=row.event_day)
+
+
 def overpayment_dict(overpayment: Any) -> dict[str, Any]:
     """What the warning keeps of an overpayment: enough to list it, and its id."""
     month = getattr(overpayment, "month", None)

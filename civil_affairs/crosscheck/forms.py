@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import BootstrapForm
 from civil_affairs.core.months import parse_month
 
@@ -43,7 +44,9 @@ class ListUploadForm(BootstrapForm):
     kind = forms.ChoiceField(
         label=_("kind of list"), choices=[(k.value, k.label) for k in LIST_KINDS]
     )
-    area = forms.ModelChoiceField(label=_("area covered"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    area = forms.ModelChoiceField(
+        label=_("area covered"), queryset=Area.objects.none(), empty_label=None
+    )
     valid_on = forms.DateField(label=_("valid for"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.CharField(label=_("source department"), max_length=200)
     file = forms.FileField(
@@ -58,7 +61,7 @@ class ListUploadForm(BootstrapForm):
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
         self.fields["area"].widget.attrs["class"] = "form-select"
         mapping, delimiter = selectors.mapping_for(kind)
-        self.kind = kind
+        self.list_kind = kind
         self.fields["kind"].initial = kind
         self.fields["kind"].widget.attrs.update(
             {
@@ -84,17 +87,19 @@ class ListUploadForm(BootstrapForm):
             self.fields[name].widget.attrs["data-mapping"] = field.name
 
     def mapping(self) -> dict[str, str]:
-        return {f.name: self.cleaned_data.get(f"col_{f.name}") or "" for f in fields_of(self.kind)}
+        return {
+            f.name: self.cleaned_data.get(f"col_{f.name}") or "" for f in fields_of(self.list_kind)
+        }
 
     def mapping_fields(self) -> list[forms.BoundField]:
-        return [self[f"col_{f.name}"] for f in fields_of(self.kind)]
+        return [self[f"col_{f.name}"] for f in fields_of(self.list_kind)]
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in ("kind", "area", "valid_on", "source", "file", "delimiter")]
 
 
 class RunStartForm(BootstrapForm):
-    area = forms.ModelChoiceField(label=_("area"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), empty_label=None)
     checks = forms.MultipleChoiceField(
         label=_("checks"),
         choices=MatchRun.Check.choices,
@@ -186,13 +191,17 @@ class ConfirmForm(BootstrapForm):
         actions = [Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT]
         if warning.suggested_action == Action.REVIEW:
             actions.append(Action.KEEP)
-        self.fields["action"].choices = [(a.value, a.label) for a in actions]
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = [(a.value, a.label) for a in actions]
         self.fields["action"].initial = (
             warning.suggested_action if warning.suggested_action != Action.REVIEW else Action.KEEP
         )
         if warning.suggested_month:
             self.fields["effective_month"].initial = f"{warning.suggested_month:%Y-%m}"
-        self.fields["entitlements"].choices = [
+        entitlements = self.fields["entitlements"]
+        assert isinstance(entitlements, forms.MultipleChoiceField)
+        entitlements.choices = [
             (str(e.pk), f"{e.get_program_display()} · {e.monthly_amount} · {e.area.name}")
             for e in affected
         ]

@@ -9,6 +9,7 @@ a rerun never raises the same warning twice and a dismissed warning stays dismis
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from decimal import Decimal
 
@@ -188,7 +189,7 @@ class ListRow(models.Model):
     def amount(self) -> Decimal | None:
         return Decimal(self.value) if self.value else None
 
-    def extras(self) -> list[tuple[str, str]]:
+    def extras(self) -> builtins.list[tuple[str, str]]:  # `list` is the field above
         """(heading, cell) of the file's other columns."""
         headings = self.list.extra_columns
         return [

@@ -183,7 +183,7 @@ def overdue_summary(*, user: Any) -> list[dict[str, Any]]:
         .annotate(count=Count("id"))
         .order_by("area__code")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 # ---- lists and runs ------------------------------------------------------------------------

@@ -324,6 +324,7 @@ def warnings_confirm(
             "entitlements": changed,
             "overpayments": [consequences.overpayment_dict(o) for o in overpaid],
         }
+        consequences.record_death(actor=actor, warning=warning)
         warning._history_user = actor  # type: ignore[attr-defined]
         status.transition(warning, Warning.Status.CONFIRMED, actor=actor, note=reason[:300])
     return result

@@ -36,10 +36,8 @@ def run_task(run_id: int) -> int:
     if not chunks:
         matching.run_finish(run)
         return 0
-    chord(
-        [run_chunk_task.si(run_id, *c.as_args()) for c in chunks],
-        run_finish_task.si(run_id),
-    ).on_error(run_failed_task.s(run_id)).delay()
+    finish = run_finish_task.si(run_id).on_error(run_failed_task.s(run_id))
+    chord([run_chunk_task.si(run_id, *c.as_args()) for c in chunks], finish).delay()
     return len(chunks)
 
 

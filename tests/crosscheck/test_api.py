@@ -175,3 +175,29 @@ def test_schema_lists_the_endpoints(staff):
         "/api/crosscheck/warnings/{id}/confirm/",
     ):
         assert path in schema
+
+
+def test_confirm_through_the_api(staff, raised):
+    warning = Warning.objects.get(person=raised.head_a)
+    response = login(staff.caseworker_a).post(
+        f"/api/crosscheck/warnings/{warning.pk}/confirm/",
+        {"action": "stop", "effective_month": "2026-04", "note": "火化记录属实"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    (item,) = response.json()
+    assert (item["status"], item["resolution_action"], item["effective_month"]) == (
+        "confirmed",
+        "stop",
+        "2026-04",
+    )
+    assert item["outcome"]["entitlements"][0]["entitlement"] == raised.dibao_a.pk
+    raised.dibao_a.refresh_from_db()
+    assert raised.dibao_a.status == "stopped"
+
+
+def test_pages_in_english_on_request(staff, raised):
+    client = login(staff.approver)
+    client.cookies["django_language"] = "en"
+    page = client.get("/crosscheck/warnings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Warnings" in page

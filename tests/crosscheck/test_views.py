@@ -238,3 +238,21 @@ def test_pages_are_in_chinese(staff, raised):
     text = login(staff.approver).get("/crosscheck/warnings/").content.decode()
     assert "预警" in text
     assert "Warnings" not in text
+
+
+def test_every_page_speaks_chinese(staff, raised):
+    client = login(staff.approver)
+    warning = Warning.objects.get(person=raised.head_a)
+    lst = ExternalList.objects.get()
+    pages = {
+        "/crosscheck/warnings/": ["预警", "筛选", "严重程度"],
+        f"/crosscheck/warnings/{warning.pk}/": ["证据", "案件", "确认预警", "排除预警"],
+        "/crosscheck/lists/upload/": ["上传外部名单", "列对应关系", "死亡日期"],
+        "/crosscheck/lists/": ["比对数据", "死亡与火化"],  # the project catalogue names it
+        f"/crosscheck/lists/{lst.pk}/": ["退回行", "已导入"],
+        "/crosscheck/runs/": ["比对任务", "发起比对"],
+    }
+    for url, words in pages.items():
+        text = client.get(url).content.decode()
+        for word in words:
+            assert word in text, (url, word)

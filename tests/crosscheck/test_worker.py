@@ -50,3 +50,18 @@ def test_upload_loads_in_the_worker_and_a_run_raises_warnings(
     rerun = _wait(lambda: MatchRun.objects.filter(pk=again.pk, status="done").first())
     assert rerun.warnings_created == 0
     assert Warning.objects.count() == 3
+
+
+def test_a_failing_chunk_marks_the_run_failed(
+    celery_worker_thread, staff, areas, beneficiaries, monkeypatch
+):
+    from civil_affairs.crosscheck import matching
+
+    def broken(run, chunk):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(matching, "run_chunk", broken)
+    record = services.run_start(actor=staff.approver, area=areas.county, checks=["duplicates"])
+    failed = _wait(lambda: MatchRun.objects.filter(pk=record.pk, status="failed").first())
+    assert failed.finished_at is not None
+    assert failed.error
