@@ -27,6 +27,7 @@ class PayrollSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m", read_only=True)
     generated_by = serializers.CharField(source="generated_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    kind = serializers.CharField(read_only=True, help_text="regular or supplementary")
     payable_rows = serializers.IntegerField(read_only=True)
     payable_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
@@ -213,6 +214,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True, help_text="allocation, disbursement, return, recovery or reversal"
+    )
     area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
