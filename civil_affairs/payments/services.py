@@ -56,6 +56,7 @@ LOCK_GENERATE = 40401  # key: the payroll month as yyyymm
 LOCK_LEDGER = 40402  # key: the fund's area id
 
 MAX_NAMES = 5  # names quoted in a message about many rows
+EXPORT_KEEP = datetime.timedelta(days=7)  # how long an xlsx file waits for its download
 ANALYZE_AFTER = 10_000  # new rows after which a generation refreshes the table's statistics
 
 
@@ -724,6 +725,21 @@ def export_job_failed(*, job_id: int, error: str) -> None:
     ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
         status=ExportJob.Status.FAILED, error=error[:1000], finished_at=timezone.now()
     )
+
+
+def export_jobs_purge(*, older_than: datetime.timedelta = EXPORT_KEEP) -> int:
+    """Delete export files (and their jobs) older than `older_than`: a file holds ID numbers,
+    it is not kept longer than it is needed. The export stays in the access log."""
+    from pathlib import Path
+
+    old = ExportJob.objects.filter(created_at__lt=timezone.now() - older_than)
+    count = 0
+    for job in old:
+        if job.file:
+            Path(job.file).unlink(missing_ok=True)
+        job.delete()
+        count += 1
+    return count
 
 
 def export_job_run(*, job_id: int) -> ExportJob:

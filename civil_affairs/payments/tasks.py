@@ -75,3 +75,9 @@ def start_export(job_id: int) -> None:
     except Exception as exc:  # the broker is down: say so on the job
         log.exception("export %s: could not queue it", job_id)
         services.export_job_failed(job_id=job_id, error=f"could not queue the export: {exc!r}")
+
+
+@shared_task(name="payments.purge_exports")
+def purge_exports() -> int:
+    """Daily (a django-celery-beat PeriodicTask, editable in the admin)."""
+    return services.export_jobs_purge()

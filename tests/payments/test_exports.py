@@ -163,3 +163,27 @@ def test_names_are_cut_at_a_character_in_gb18030():
     odd = bankfile.text_field("a" + "欧" * 30, 40)
     assert len(odd) == 40
     assert odd.decode("gb18030") == "a" + "欧" * 19 + " "
+
+
+def test_old_export_files_are_purged_daily(staff, payroll, settings, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from civil_affairs.payments import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        old = services.payroll_export_xlsx(actor=staff.finance, payroll=payroll)
+        new = services.payroll_export_xlsx(actor=staff.finance, payroll=payroll)
+    old.refresh_from_db()
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    assert Path(old.file).exists()
+    assert tasks.purge_exports() == 1
+    assert not Path(old.file).exists()
+    assert list(ExportJob.objects.all()) == [new]
+    schedule = PeriodicTask.objects.get(task="payments.purge_exports")
+    assert schedule.enabled

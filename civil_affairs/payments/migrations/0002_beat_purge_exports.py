@@ -1,0 +1,40 @@
+"""The daily beat job that deletes old xlsx export files, as a PeriodicTask the admin can edit."""
+
+from django.db import migrations
+
+TASK_NAME = "资金发放：清理过期导出文件（每日）"
+
+
+def create(apps, schema_editor):
+    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedule, _ = crontab_model.objects.get_or_create(
+        minute="10",
+        hour="3",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone="Asia/Shanghai",
+    )
+    task_model.objects.get_or_create(
+        name=TASK_NAME,
+        defaults={
+            "task": "payments.purge_exports",
+            "crontab": schedule,
+            "enabled": True,
+            "description": "Deletes xlsx export files older than a week (daily, 03:10).",
+        },
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("payments", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create, remove)]
