@@ -70,6 +70,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "payroll.export_full_id": frozenset({FINANCE}),
     "ledger.manage": frozenset({FINANCE}),
     "ledger.view": frozenset({APPROVER, FINANCE, ADMINISTRATOR}),
+    # payroll lists (CSV, xlsx) with masked ID numbers and accounts, for those who check them
+    "payroll.export_masked": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),
     "payroll.close": frozenset({FINANCE}),
     "payment.correct": frozenset({CASEWORKER, ADMINISTRATOR}),  # a failed row's new account
     "overpayment.view": frozenset({CASEWORKER, REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),

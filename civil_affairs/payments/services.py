@@ -679,7 +679,9 @@ def payroll_close(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
 
 
 def _check_exportable(actor: Any, payroll: Payroll) -> bool:
-    policy.require(actor, "payroll.export", payroll)
+    """May `actor` export the payroll's lists, and with whole ID numbers?"""
+    if not policy.may(actor, "payroll.export_masked", payroll):
+        policy.require(actor, "payroll.export", payroll)
     _require_status(
         payroll,
         Payroll.EXPORTABLE,

@@ -126,7 +126,11 @@ def _actions(user: Any, payroll: Payroll) -> dict[str, bool]:
         "submit": status == s.DRAFT and policy.may(user, "payroll.submit", payroll),
         "approve": services.may_approve(user, payroll),
         "return": status == s.SUBMITTED and policy.may(user, "payroll.approve", payroll),
-        "export": status in Payroll.EXPORTABLE and policy.may(user, "payroll.export", payroll),
+        "export": status in Payroll.EXPORTABLE
+        and (
+            policy.may(user, "payroll.export", payroll)
+            or policy.may(user, "payroll.export_masked", payroll)
+        ),
         "bank_file": status in Payroll.BANK_FILE and policy.may(user, "payroll.export", payroll),
         "bank_return": status == s.EXPORTED and policy.may(user, "payroll.bank_return", payroll),
         "close": status in {s.PAID, s.PARTLY_FAILED} and policy.may(user, "payroll.close", payroll),

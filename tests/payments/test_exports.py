@@ -15,7 +15,7 @@ from civil_affairs.payments import bankfile, services
 from civil_affairs.payments.models import ExportJob, Payment, Payroll
 from civil_affairs.people.models import AccessLog
 
-from .factories import approved, beneficiary, generate
+from .factories import DEC, approved, beneficiary, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -63,31 +63,40 @@ def test_csv_is_masked_for_the_approver_whole_for_finance_and_logged(staff, payr
     assert "(3 rows)" in log.detail
 
 
-def test_csv_masks_for_roles_without_full_id(staff, areas, payroll):
-    from civil_affairs.areas import policy
-
-    # a finance officer of township A only: may export, in its area; ID numbers are whole
-    # only for payroll.export_full_id, which the ACTIONS table gives finance. Take that
-    # right away from finance for this test to see the masked form.
-    original = policy.ACTIONS["payroll.export_full_id"]
-    policy.ACTIONS["payroll.export_full_id"] = frozenset()
-    try:
-        _name, rows = _csv(staff.finance, payroll)
-    finally:
-        policy.ACTIONS["payroll.export_full_id"] = original
+def test_csv_is_masked_for_the_approver(staff, payroll):
+    _name, rows = _csv(staff.approver, payroll)
+    assert len(rows) == 4
     for row in rows[1:]:
         assert "********" in row[3]
         assert row[8].startswith("****")
         person = Payment.objects.get(pk=int(row[9])).person
         assert row[3] == person.masked_id_number
         assert row[8] == person.masked_bank_account
+        assert person.id_number not in ",".join(row)
 
 
-def test_only_finance_exports(staff, payroll):
-    with pytest.raises(PermissionDenied):
-        services.payroll_export_csv(actor=staff.approver, payroll=payroll)
+def test_xlsx_is_masked_for_a_township_reviewer(staff, areas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = beneficiary(areas.village_a, "dibao", "500.00")
+    payroll = generate(staff.finance, programs=["dibao"], areas=[areas.a])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = services.payroll_export_xlsx(actor=staff.reviewer_a, payroll=payroll)
+    job.refresh_from_db()
+    book = openpyxl.load_workbook(Path(job.file), read_only=True)
+    (row,) = list(book["桃花江镇"].iter_rows(values_only=True))[3:4]
+    assert row[3] == person.masked_id_number
+    with pytest.raises(PermissionDenied):  # the bank file is finance's alone
+        services.payroll_bank_file(actor=staff.reviewer_a, payroll=payroll)
+
+
+def test_who_exports(staff, areas, payroll):
     with pytest.raises(Http404):  # the county's payroll is outside a township's areas
         services.payroll_export_csv(actor=staff.caseworker_a, payroll=payroll)
+    township = generate(staff.finance, programs=["dibao"], areas=[areas.a], month=DEC)
+    with pytest.raises(PermissionDenied):  # caseworkers do not export payrolls
+        services.payroll_export_csv(actor=staff.caseworker_a, payroll=township)
+    with pytest.raises(Http404):
+        services.payroll_export_csv(actor=staff.reviewer_b, payroll=township)
     assert not AccessLog.objects.exists()
 
 

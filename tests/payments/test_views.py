@@ -82,7 +82,8 @@ def test_roles_on_the_pages(staff, areas, payroll):
     assert login(staff.reviewer_a).get(detail).status_code == 404  # the county's payroll
     approver_page = login(staff.approver).get(detail).content.decode()
     assert 'id="submit"' not in approver_page
-    assert 'id="export-csv"' not in approver_page
+    assert 'id="export-csv"' in approver_page  # masked lists for the approver
+    assert 'id="bank-file"' not in approver_page
     finance_page = login(staff.finance).get(detail).content.decode()
     assert 'id="submit"' in finance_page
     assert 'id="approve"' not in finance_page
