@@ -360,10 +360,12 @@ def _copy_fast(
     progress: _Progress,
 ) -> tuple[int, int]:
     """The file's bytes straight into the list's table. Returns the number of rows and the
-    number of the last (the heading is row 1)."""
+    number of the last (the heading is row 1). FREEZE: the table is this transaction's own,
+    so its rows are written as already visible to all, and no later scan or vacuum has to
+    visit every page again to say so."""
     statement = sql.SQL(
         "COPY {table} ({columns}) FROM STDIN "
-        "WITH (FORMAT csv, HEADER true, DELIMITER {delimiter}, ENCODING {encoding})"
+        "WITH (FORMAT csv, HEADER true, DELIMITER {delimiter}, ENCODING {encoding}, FREEZE)"
     ).format(
         table=sql.Identifier(partition_name(lst)),
         columns=sql.SQL(", ").join(sql.Identifier(c) for c in layout if c),
@@ -399,7 +401,7 @@ def _copy_checked(
     columns = sql.SQL(", ").join(
         [sql.Identifier("id"), *(sql.Identifier(str(layout[i])) for i in keep)]
     )
-    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN WITH (FREEZE)").format(
         table=sql.Identifier(partition_name(lst)), columns=columns
     )
     base = int(lst.pk) * ListRow.ROW_SPAN

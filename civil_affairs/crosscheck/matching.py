@@ -30,7 +30,7 @@ from civil_affairs.core.months import add_months
 from .kinds import LIST_KINDS, Kind
 from .models import ExternalList, ListRow, MatchRule, MatchRun
 
-LIST_CHUNK_ROWS = 500_000  # list rows per chunk
+LIST_CHUNK_ROWS = 1_000_000  # list rows per chunk: one hash of the people per chunk
 PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
 
 OPEN_ENTITLEMENT = "e.status <> 'stopped'"
@@ -286,6 +286,9 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # the hits are few: look their households and entitlements up by index rather than
+        # hash whole tables (the default cost of a random read assumes spinning disks)
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
         if chunk.step == "lists":
             cursor.execute(NAMED_SQL, params)
         cursor.execute(_step_sql(chunk.step), params)

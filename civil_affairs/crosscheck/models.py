@@ -441,8 +441,15 @@ class Warning(models.Model):
 
     area_lookup = "area"
 
+    # Few indexes: a run inserts thousands of warnings at once, and each index costs there.
+    # The unique keys below lead with person; the queue uses (status, area); rules, people
+    # and areas are never deleted (PROTECT) and runs are looked up the other way round.
     rule = models.ForeignKey(
-        MatchRule, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("rule")
+        MatchRule,
+        on_delete=models.PROTECT,
+        related_name="warnings",
+        verbose_name=_("rule"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -451,15 +458,21 @@ class Warning(models.Model):
         on_delete=models.PROTECT,
         related_name="crosscheck_warnings",
         verbose_name=_("beneficiary"),
+        db_index=False,
     )
     subject = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("person named in the evidence"),
+        db_index=False,
     )
     area = models.ForeignKey(
-        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
+        db_index=False,
     )
     list_row = models.ForeignKey(
         ListRow,
@@ -483,8 +496,9 @@ class Warning(models.Model):
         blank=True,
         related_name="warnings",
         verbose_name=_("run"),
+        db_index=False,
     )
-    created_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -495,6 +509,7 @@ class Warning(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("resolved by"),
+        db_index=False,
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_action = models.CharField(
@@ -531,7 +546,6 @@ class Warning(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "area"], name="crosscheck_warning_queue"),
-            models.Index(fields=["list_row"], name="crosscheck_warning_row"),
         ]
 
     def __str__(self) -> str:
