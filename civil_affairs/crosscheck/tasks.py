@@ -7,12 +7,16 @@ retried or redelivered chunk adds nothing twice.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import chord, shared_task
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 
 from .models import ExternalList, MatchRun
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="crosscheck.list_load")
@@ -77,5 +81,8 @@ def monthly_task() -> list[int]:
 
     runs = []
     for county in Area.objects.filter(parent__isnull=True):
-        runs.append(services.run_start(actor=None, area=county).pk)
+        try:
+            runs.append(services.run_start(actor=None, area=county).pk)
+        except ValidationError as exc:  # a run of that county is still going: leave it be
+            logger.warning("monthly cross-check of %s not started: %s", county.code, exc)
     return runs

@@ -119,3 +119,14 @@ def test_the_monthly_task_starts_a_run_per_county(areas):
     assert list(MatchRun.objects.values_list("pk", "area__code", "started_by")) == [
         (runs[0], "430922", None)
     ]
+
+
+def test_the_monthly_task_skips_a_county_whose_run_is_still_going(areas):
+    from civil_affairs.crosscheck.models import MatchRun
+    from civil_affairs.crosscheck.tasks import monthly_task
+
+    MatchRun.objects.create(
+        area=areas.county, as_of=areas.county.created_at.date(), checks=["lists"]
+    )
+    assert monthly_task.run() == []
+    assert MatchRun.objects.count() == 1
