@@ -236,6 +236,12 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        if os.environ.get("REDIS_URL"):  # the run's queue and its bindings go with it
+            import redis
+
+            client = redis.Redis.from_url(os.environ["REDIS_URL"])
+            for key in client.scan_iter(match=f"*{self.queue}*"):
+                client.delete(key)
 
 
 def use_queue(queue: str) -> None:
