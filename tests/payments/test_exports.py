@@ -41,7 +41,7 @@ def _csv(staff_member, payroll):
     return name, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_csv_is_masked_for_the_approver_whole_for_finance_and_logged(staff, payroll):
+def test_csv_for_finance_has_whole_numbers_and_is_logged(staff, payroll):
     name, rows = _csv(staff.finance, payroll)
     assert name == f"payroll-2026-11-{payroll.pk}.csv"
     header, data = rows[0], rows[1:]
