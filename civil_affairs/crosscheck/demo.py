@@ -46,7 +46,7 @@ def _upload(actor: Any, area: Area, kind: str, name: str, data: bytes, source: s
         actor=actor,
         kind=kind,
         area=area,
-        valid_on=timezone.localdate() - datetime.timedelta(days=5),
+        valid_on=timezone.localdate() - datetime.timedelta(days=5),  # as in load()
         source=source + DEMO_MARK,
         file=SimpleUploadedFile(name, data),
         file_name=name,
@@ -67,6 +67,7 @@ def _strangers(count: int) -> list[str]:
 def load(areas: dict[str, Area]) -> None:
     if ExternalList.objects.filter(source__endswith=DEMO_MARK).exists():
         return
+    from civil_affairs.payments.models import Payment
     from relief import demo as relief_demo
     from relief.models import Entitlement, HouseholdMember
 
@@ -92,9 +93,18 @@ def load(areas: dict[str, Area]) -> None:
     if not in_a or not in_b:
         return  # relief's demo has no dibao case to match: nothing to show
     dead, dismissed = in_a[0].person, in_b[0].person
+    valid_on = timezone.localdate() - datetime.timedelta(days=5)
+    # died some days before the first month paid to them: that month is an overpayment
+    first_paid = (
+        Payment.objects.filter(person=dead, status=Payment.Status.PAID)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    died = min(valid_on, (first_paid or valid_on) - datetime.timedelta(days=10))
     strangers = _strangers(6)
     deaths = [
-        [dead.id_number, dead.name, "2026-03-10", "县殡仪馆火化"],
+        [dead.id_number, dead.name, f"{died:%Y-%m-%d}", "县殡仪馆火化"],
         [dismissed.id_number, dismissed.name, "2026-02-20", "县殡仪馆火化"],
         *[[n, f"外县居民{i}", "2026-03-01", ""] for i, n in enumerate(strangers[:4])],
         [

@@ -47,7 +47,9 @@ class ListUploadForm(BootstrapForm):
     area = forms.ModelChoiceField(
         label=_("area covered"), queryset=Area.objects.none(), empty_label=None
     )
-    valid_on = forms.DateField(label=_("valid for"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_on = forms.DateField(
+        label=_("valid for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     source = forms.CharField(label=_("source department"), max_length=200)
     file = forms.FileField(
         label=_("file"),
@@ -106,7 +108,9 @@ class RunStartForm(BootstrapForm):
         widget=forms.CheckboxSelectMultiple,
         initial=MatchRun.Check.values,
     )
-    as_of = forms.DateField(label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

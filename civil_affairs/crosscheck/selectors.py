@@ -167,11 +167,33 @@ def _recent_payments(warning: Warning) -> list[Any]:
     except ImportError:
         return []
     since = warning.suggested_month or timezone.localdate().replace(day=1)
-    return list(
+    return list(  # each has its program_label (payments')
         Payment.objects.filter(person_id=warning.person_id, month__gte=since).order_by(
             "month", "program"
         )[:36]
     )
+
+
+def program_label(code: str) -> str:
+    """The name of a paying program in the reader's language (relief's programs), else the
+    payroll registry's name, else its code."""
+    from civil_affairs.payments import providers
+    from relief.models import Program
+
+    if code in Program.values:
+        return str(Program(code).label)
+    try:
+        return str(providers.get(code).label)
+    except KeyError:
+        return code
+
+
+def overpayments_of(warning: Warning) -> list[dict[str, Any]]:
+    """What confirming the warning listed for recovery, with the programs' names."""
+    return [
+        {**o, "program_label": program_label(o.get("program") or "")}
+        for o in warning.outcome.get("overpayments", [])
+    ]
 
 
 def overdue_summary(*, user: Any) -> list[dict[str, Any]]:

@@ -119,6 +119,7 @@ def _detail(
             "row": row,
             "evidence_fields": evidence_fields,
             "identical": identical,
+            "overpayments": selectors.overpayments_of(warning),
             "confirm": confirm or ConfirmForm(warning=warning, affected=case.affected),
             "dismiss": dismiss or DismissForm(),
             "may_resolve": warning.status == Warning.Status.OPEN
