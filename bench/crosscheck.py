@@ -157,7 +157,7 @@ def _start_worker(queue: str, media: str) -> subprocess.Popen[bytes]:
             "--concurrency",
             "2",
             "--loglevel",
-            "WARNING",
+            "INFO",
             "--without-gossip",
             "--without-mingle",
         ],

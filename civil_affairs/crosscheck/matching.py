@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,8 @@ from civil_affairs.core.months import add_months
 
 from .kinds import LIST_KINDS, Kind
 from .models import ExternalList, ListRow, MatchRule, MatchRun
+
+logger = logging.getLogger(__name__)
 
 LIST_CHUNK_ROWS = 1_000_000  # list rows per chunk: one hash of the people per chunk
 PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
@@ -75,18 +79,22 @@ SUGGESTED_MONTH = """
 """
 
 # The rows of one list (a chunk of its id range) against the beneficiaries they concern.
-# `named` (NAMED_SQL, a table of its own so that the planner knows how few they are): the
-# rows whose ID number is a person's. A rule's `reach` decides who a row
-# concerns: the person it names (person), or also (household) or only (others) the
-# beneficiaries in their household. Paid in one of %(areas)s: inside the list's area and
+# `named` (NAMED_SQL, a table of its own so that the planner knows how few they are, made by
+# a join PostgreSQL may share between processes): the rows whose ID number is a person's.
+# A rule's `reach` decides whom a row concerns: the person it names (person), or also
+# (household) or only (others) the beneficiaries in their household. Paid in one of %(areas)s: inside the list's area and
 # the run's.
 NAMED_SQL = """
 DROP TABLE IF EXISTS crosscheck_named;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL enable_bitmapscan = off;
 CREATE TEMP TABLE crosscheck_named ON COMMIT DROP AS
 SELECT lr.id AS list_row_id, lr.event_date, lr.value, p.id AS subject_id
 FROM crosscheck_listrow lr
 JOIN people_person p ON p.id_number = lr.id_number
 WHERE lr.id BETWEEN %(lo)s AND %(hi)s;
+SET LOCAL enable_bitmapscan = on;
 ANALYZE crosscheck_named;
 """
 
@@ -284,6 +292,7 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
             valid_on=lst.valid_on,
             areas=_areas_under(lst.area.code, run.area.code),
         )
+    started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         # the hits are few: look their households and entitlements up by index rather than
@@ -291,11 +300,22 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         if chunk.step == "lists":
             cursor.execute(NAMED_SQL, params)
+        named = time.monotonic()
         cursor.execute(_step_sql(chunk.step), params)
         created = max(cursor.rowcount, 0)
         MatchRun.objects.filter(pk=run.pk).update(
             chunks_done=F("chunks_done") + 1, warnings_created=F("warnings_created") + created
         )
+    logger.info(
+        "run %s chunk %s %s-%s: %d new warnings in %.2f s (%.2f s finding the people named)",
+        run.pk,
+        chunk.step,
+        chunk.lo,
+        chunk.hi,
+        created,
+        time.monotonic() - started,
+        named - started,
+    )
     return created
 
 

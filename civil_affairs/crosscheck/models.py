@@ -441,15 +441,18 @@ class Warning(models.Model):
 
     area_lookup = "area"
 
-    # Few indexes: a run inserts thousands of warnings at once, and each index costs there.
-    # The unique keys below lead with person; the queue uses (status, area); rules, people
-    # and areas are never deleted (PROTECT) and runs are looked up the other way round.
+    # A run inserts thousands of warnings in one statement; every index and every foreign
+    # key check (Django's are deferred to the commit) costs there. So: few indexes (the unique
+    # keys below lead with person; the queue uses (status, area)), and the database checks
+    # the keys that say whom and where (person, area); rule, subject and run are written by
+    # the run's own joins from existing rows, and rules, people and runs are never deleted.
     rule = models.ForeignKey(
         MatchRule,
         on_delete=models.PROTECT,
         related_name="warnings",
         verbose_name=_("rule"),
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -466,6 +469,7 @@ class Warning(models.Model):
         related_name="+",
         verbose_name=_("person named in the evidence"),
         db_index=False,
+        db_constraint=False,
     )
     area = models.ForeignKey(
         "areas.Area",
@@ -497,6 +501,7 @@ class Warning(models.Model):
         related_name="warnings",
         verbose_name=_("run"),
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     status = models.CharField(
