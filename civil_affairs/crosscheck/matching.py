@@ -82,8 +82,8 @@ SUGGESTED_MONTH = """
 # `named` (NAMED_SQL, a table of its own so that the planner knows how few they are, made by
 # a join PostgreSQL may share between processes): the rows whose ID number is a person's.
 # A rule's `reach` decides whom a row concerns: the person it names (person), or also
-# (household) or only (others) the beneficiaries in their household. Paid in one of %(areas)s: inside the list's area and
-# the run's.
+# (household) or only (others) the beneficiaries in their household. Paid in one of
+# %(areas)s: inside the list's area and the run's.
 NAMED_SQL = """
 DROP TABLE IF EXISTS crosscheck_named;
 SET LOCAL parallel_setup_cost = 0;
