@@ -24,6 +24,7 @@ import csv
 import datetime
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -258,6 +259,7 @@ def run(args: list[str]) -> dict[str, Any]:
         _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         _admin(f"CREATE DATABASE {BENCH_DB}")
     worker = None
+    media = ""
     figures: dict[str, Any] = {"persons": options.persons, "list_rows": rows}
     try:
         _use_bench_database()
@@ -323,6 +325,8 @@ def run(args: list[str]) -> dict[str, Any]:
         connections["default"].close()
         if not options.keep and not options.reuse:
             _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if media and not options.keep:
+            shutil.rmtree(media, ignore_errors=True)  # the list file and the stored upload
     return figures
 
 
