@@ -119,3 +119,18 @@ def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_selector("#current-user")
+
+
+def reset_broker_connections() -> None:
+    """Close and forget every pooled broker connection and producer.
+
+    Worker fixtures switch queues and key prefixes; kombu keeps its pools in module-level
+    groups keyed by the broker URL, so a pool one fixture closed would otherwise be handed to
+    the next test ("Acquire on closed pool")."""
+    from kombu import pools
+
+    from civil_affairs.celery import app
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from civil_affairs.celery import app
+from tests.conftest import reset_broker_connections
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PROGRAMS = ["dibao", "extreme_poverty"]
@@ -141,7 +142,4 @@ def workers(tmp_path: Path) -> Iterator[Workers]:
 
 
 def _reset_producers() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+    reset_broker_connections()

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from civil_affairs.core.months import add_months, first_of_month
 from relief import services
 from relief.models import Application, Household, Standard
+from tests.conftest import reset_broker_connections
 from tests.factories import next_id_number
 
 K = Standard.Kind
@@ -212,6 +213,7 @@ def celery_worker_thread(settings: Any) -> Any:
     old_queue, old_broker = app.conf.task_default_queue, app.conf.broker_url
     app.conf.task_default_queue = queue
     app.conf.broker_url = os.environ["REDIS_URL"]
+    reset_broker_connections()
     try:
         with start_worker(
             app, queues=[queue], pool="solo", perform_ping_check=False, shutdown_timeout=10
@@ -219,3 +221,4 @@ def celery_worker_thread(settings: Any) -> Any:
             yield worker
     finally:
         app.conf.task_default_queue, app.conf.broker_url = old_queue, old_broker
+        reset_broker_connections()
