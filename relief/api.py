@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -174,7 +175,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:  # only households the user may see can be named
-            fields["household"].queryset = policy.scope(request.user, Household.objects.all())
+            household: Any = fields["household"]
+            household.queryset = policy.scope(request.user, Household.objects.all())
         return fields
 
 
@@ -192,23 +194,21 @@ class StepSerializer(serializers.Serializer):
     findings = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _required(data: dict[str, Any], *names: str) -> None:
-    missing = {n: ["This field is required."] for n in names if data.get(n) in (None, "")}
-    if missing:
-        raise serializers.ValidationError(missing)
+def _required(data: dict[str, Any], name: str) -> Any:
+    """The value of a field this step needs, or a 400 naming it."""
+    if data.get(name) in (None, ""):
+        raise serializers.ValidationError({name: [_("This field is required.")]})
+    return data[name]
 
 
 STEP_CALLS: dict[str, Any] = {
     "accept": lambda u, a, d: services.application_accept(actor=u, application=a, note=d["note"]),
-    "visit": lambda u, a, d: (
-        _required(d, "visited_on"),
-        services.application_record_visit(
-            actor=u,
-            application=a,
-            visited_on=d["visited_on"],
-            visitors=d["visitors"],
-            findings=d["findings"],
-        ),
+    "visit": lambda u, a, d: services.application_record_visit(
+        actor=u,
+        application=a,
+        visited_on=_required(d, "visited_on"),
+        visitors=d["visitors"],
+        findings=d["findings"],
     ),
     "request_crosscheck": lambda u, a, d: services.application_request_crosscheck(
         actor=u, application=a, note=d["note"]
@@ -216,9 +216,8 @@ STEP_CALLS: dict[str, Any] = {
     "clear_crosscheck": lambda u, a, d: services.application_clear_crosscheck(
         actor=u, application=a, result=d["result"]
     ),
-    "start_notice": lambda u, a, d: (
-        _required(d, "start"),
-        services.application_start_notice(actor=u, application=a, start=d["start"]),
+    "start_notice": lambda u, a, d: services.application_start_notice(
+        actor=u, application=a, start=_required(d, "start")
     ),
     "submit": lambda u, a, d: services.application_submit(
         actor=u, application=a, objections=d["objections"]
