@@ -93,7 +93,8 @@ CREATE TEMP TABLE crosscheck_named ON COMMIT DROP AS
 SELECT lr.id AS list_row_id, lr.event_date, lr.value, p.id AS subject_id
 FROM crosscheck_listrow lr
 JOIN people_person p ON p.id_number = lr.id_number
-WHERE lr.id BETWEEN %(lo)s AND %(hi)s;
+WHERE lr.id BETWEEN %(lo)s AND %(hi)s
+ORDER BY p.id;  -- the lookups of their households and entitlements then go in index order
 SET LOCAL enable_bitmapscan = on;
 ANALYZE crosscheck_named;
 """
