@@ -134,3 +134,31 @@ def reset_broker_connections() -> None:
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker_thread() -> Any:
+    """A real Celery worker (a thread of this process) on Redis, on a queue of its own so that
+    no other worker of this machine takes our tasks. Needs transactional tests."""
+    import os
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from civil_affairs.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL (a real Redis) for a real worker")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    old_queue, old_broker = app.conf.task_default_queue, app.conf.broker_url
+    app.conf.task_default_queue = queue
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    reset_broker_connections()
+    try:
+        with start_worker(
+            app, queues=[queue], pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue, app.conf.broker_url = old_queue, old_broker
+        reset_broker_connections()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -148,29 +147,3 @@ def beneficiaries(areas: SimpleNamespace) -> SimpleNamespace:
         dibao_a=entitle(head_a, "dibao", "620.00", household=house_a),
         dibao_b=entitle(head_b, "dibao", "410.00", household=house_b),
     )
-
-
-@pytest.fixture
-def celery_worker_thread(settings: Any) -> Iterator[Any]:
-    """A real Celery worker (in a thread of this process) on Redis, on a queue of its own so
-    that no other worker of this machine takes our tasks. Needs transactional tests."""
-    import os
-    import uuid
-
-    from celery.contrib.testing.worker import start_worker
-
-    from civil_affairs.celery import app
-
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("needs REDIS_URL (a real Redis) for a real worker")
-    queue = f"crosscheck-test-{uuid.uuid4().hex[:8]}"
-    old_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    try:
-        with start_worker(
-            app, queues=[queue], pool="solo", perform_ping_check=False, shutdown_timeout=10
-        ) as worker:
-            yield worker
-    finally:
-        app.conf.task_default_queue = old_queue

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from civil_affairs.core.months import add_months, first_of_month
 from relief import services
 from relief.models import Application, Household, Standard
-from tests.conftest import reset_broker_connections
 from tests.factories import next_id_number
 
 K = Standard.Kind
@@ -194,31 +193,3 @@ def apply_for(
         applied_on=timezone.localdate() - datetime.timedelta(days=20),
         **kwargs,
     )
-
-
-@pytest.fixture
-def celery_worker_thread(settings: Any) -> Any:
-    """A real Celery worker (a thread of this process) on Redis, on a queue of its own so that
-    no other worker of this machine takes our tasks. Needs transactional tests."""
-    import os
-    import uuid
-
-    from celery.contrib.testing.worker import start_worker
-
-    from civil_affairs.celery import app
-
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("needs REDIS_URL (a real Redis) for a real worker")
-    queue = f"relief-test-{uuid.uuid4().hex[:8]}"
-    old_queue, old_broker = app.conf.task_default_queue, app.conf.broker_url
-    app.conf.task_default_queue = queue
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    reset_broker_connections()
-    try:
-        with start_worker(
-            app, queues=[queue], pool="solo", perform_ping_check=False, shutdown_timeout=10
-        ) as worker:
-            yield worker
-    finally:
-        app.conf.task_default_queue, app.conf.broker_url = old_queue, old_broker
-        reset_broker_connections()
