@@ -24,7 +24,6 @@ OUR_APPS = {
     "funeral",
     "payments",
     "crosscheck",
-    "dashboard",
 }
 # Append-only records are evidence themselves; a history of them would only repeat them.
 APPEND_ONLY = {"core.StatusChange", "people.AccessLog"}
