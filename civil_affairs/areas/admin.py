@@ -54,7 +54,4 @@ class StaffAssignmentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["area"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[StaffAssignment]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(area_id__in=policy.area_ids(request.user, {policy.ADMINISTRATOR}))
+        return policy.scope(request.user, super().get_queryset(request), "area.manage")

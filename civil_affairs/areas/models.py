@@ -9,6 +9,16 @@ from simple_history.models import HistoricalRecords
 from civil_affairs.core.models import TimeStampedModel
 
 
+class AreaQuerySet(models.QuerySet["Area"]):
+    def within(self, *codes: str) -> "AreaQuerySet":
+        """The areas with these codes and everything below them (a child's code starts with
+        its parent's)."""
+        condition = models.Q(pk__in=[])
+        for code in codes:
+            condition |= models.Q(code__startswith=code)
+        return self.filter(condition)
+
+
 class Area(TimeStampedModel):
     """A node of the administrative tree: county → township/street → village/community.
 
@@ -41,6 +51,8 @@ class Area(TimeStampedModel):
         help_text=_("Township approves relief cases itself (审批权下放)."),
     )
     history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("area")
@@ -94,6 +106,8 @@ class Role(models.TextChoices):
 
 class StaffAssignment(TimeStampedModel):
     """A staff member works in `area` and everything below it, in `role`."""
+
+    area_lookup = "area"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

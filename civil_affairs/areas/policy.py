@@ -12,12 +12,10 @@ Models opt in by naming the path to their area: `area_lookup = "household__area"
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import reduce
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -111,8 +109,7 @@ def area_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     cache: dict[frozenset[str], set[int]] = user.__dict__.setdefault("_policy_area_ids", {})
     key = frozenset(codes)
     if key not in cache:
-        condition = reduce(lambda q, code: q | Q(code__startswith=code), codes, Q())
-        cache[key] = set(Area.objects.filter(condition).values_list("id", flat=True))
+        cache[key] = set(Area.objects.within(*codes).values_list("id", flat=True))
     return cache[key]
 
 
@@ -124,12 +121,21 @@ def is_unrestricted(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
-def scope(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """Only the rows in the user's areas."""
+def scope(user: Any, queryset: models.QuerySet[M], action: str | None = None) -> models.QuerySet[M]:
+    """Only the rows in the user's areas; with `action`, only in the areas where the user
+    holds a role that may do it (the areas a finance officer may generate a payroll for)."""
     if is_unrestricted(user):
         return queryset
     lookup = area_lookup(queryset.model)
-    return queryset.filter(**{f"{lookup}__in": area_ids(user)})
+    return queryset.filter(**{f"{lookup}__in": area_ids(user, ACTIONS[action] if action else None)})
+
+
+def require_area_choice(user: Any, action: str, area: Area, field: str = "area") -> None:
+    """For a form's area choice: an area outside the user's is a field error (the user picked
+    it), not a 404; then the role must allow `action` there."""
+    if not is_unrestricted(user) and area.pk not in area_ids(user):
+        raise ValidationError({field: _("This area is not one of yours.")})
+    require(user, action, area=area)
 
 
 def area_lookup(model: type[models.Model]) -> str:

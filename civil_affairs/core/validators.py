@@ -70,6 +70,11 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_account(account: str) -> str:
+    """****1234: a bank account shows its last four digits."""
+    return f"****{account[-4:]}" if account else ""
+
+
 def clean_credit_code(value: str) -> str:
     """Validate a unified social credit code (GB 32100)."""
     code = uscc.compact(value or "")

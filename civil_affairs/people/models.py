@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from civil_affairs.core.models import TimeStampedModel
-from civil_affairs.core.validators import mask_id_number, validate_id_number, validate_no_formula
+from civil_affairs.core.validators import (
+    mask_account,
+    mask_id_number,
+    validate_id_number,
+    validate_no_formula,
+)
 
 
 class Person(TimeStampedModel):
@@ -55,8 +60,7 @@ class Person(TimeStampedModel):
 
     @property
     def masked_bank_account(self) -> str:
-        account = self.bank_account
-        return f"****{account[-4:]}" if account else ""
+        return mask_account(self.bank_account)
 
     def age_on(self, day: datetime.date) -> int:
         born = self.birth_date

@@ -15,12 +15,6 @@ from .models import AccessLog, Person
 EDITABLE_FIELDS = ("name", "phone", "address", "area", "bank_name", "bank_account", "death_date")
 
 
-def _check_area(actor: Any, area: Area, action: str) -> None:
-    if area.pk not in policy.area_ids(actor) and not policy.is_unrestricted(actor):
-        raise ValidationError({"area": _("This area is not one of yours.")})
-    policy.require(actor, action, area=area)
-
-
 @transaction.atomic
 def person_create(
     *,
@@ -37,7 +31,7 @@ def person_create(
         number = clean_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
-    _check_area(actor, area, "person.create")
+    policy.require_area_choice(actor, "person.create", area)
     if Person.objects.filter(id_number=number).exists():
         raise ValidationError({"id_number": _("A person with this ID number is already on file.")})
     facts = id_facts(number)
@@ -66,7 +60,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         raise ValidationError({field: _("This field cannot be changed.") for field in unknown})
     policy.require(actor, "person.update", person)
     if "area" in changes:
-        _check_area(actor, changes["area"], "person.update")
+        policy.require_area_choice(actor, "person.update", changes["area"])
     for field, value in changes.items():
         setattr(person, field, value)
     person._history_user = actor  # type: ignore[attr-defined]

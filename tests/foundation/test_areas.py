@@ -64,3 +64,15 @@ def test_roles_are_django_groups_with_permissions(staff):
     assert set(staff.caseworker_a.groups.values_list("name", flat=True)) == {"caseworker"}
     assert staff.caseworker_a.has_perm("people.change_person")
     assert not staff.finance.has_perm("people.change_person")
+
+
+def test_scope_for_an_action_keeps_only_areas_where_the_role_allows_it(staff, person_a, person_b):
+    everyone = Person.objects.all()
+    assert set(policy.scope(staff.finance, everyone, "payroll.generate")) == {person_a, person_b}
+    assert not policy.scope(staff.caseworker_a, everyone, "payroll.generate").exists()
+    assert list(policy.scope(staff.caseworker_a, everyone, "person.update")) == [person_a]
+
+
+def test_area_within_takes_the_subtree(areas):
+    codes = set(Area.objects.within(areas.a.code).values_list("code", flat=True))
+    assert codes == {"430922100", "430922100201", "430922100001"}
