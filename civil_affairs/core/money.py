@@ -9,7 +9,3 @@ ZERO = Decimal("0.00")
 def to_yuan(value: Decimal | int | str) -> Decimal:
     """Round to the fen, half up (the county's rule for benefits)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def to_fen(value: Decimal) -> int:
-    return int(to_yuan(value) * 100)

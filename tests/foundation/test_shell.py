@@ -138,3 +138,15 @@ def test_pages_default_to_chinese_whatever_the_browser_says(staff):
     client.force_login(staff.caseworker_a, backend="django.contrib.auth.backends.ModelBackend")
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "你的辖区" in page
+
+
+def test_home_cards_follow_the_role(staff):
+    client = Client()
+    client.force_login(staff.approver, backend="django.contrib.auth.backends.ModelBackend")
+    approver_home = client.get("/").content.decode()
+    client.force_login(staff.caseworker_a, backend="django.contrib.auth.backends.ModelBackend")
+    caseworker_home = client.get("/").content.decode()
+    assert "/relief/approvals/" in approver_home
+    assert "/relief/approvals/" not in caseworker_home
+    assert "/relief/reviews/" in caseworker_home
+    assert "/payments/ledger/" in approver_home
