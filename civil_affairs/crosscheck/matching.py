@@ -21,13 +21,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from civil_affairs.areas.models import Area
-from civil_affairs.core.months import add_months
+from civil_affairs.core.months import add_months, first_of_month
 
 from .kinds import LIST_KINDS, Kind
 from .models import ExternalList, ListRow, MatchRule, MatchRun
@@ -283,8 +282,8 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         "lo": chunk.lo,
         "hi": chunk.hi,
         "run_area": run.area.code,
-        "next_month": add_months(run.as_of.replace(day=1), 1),
-        "horizon": add_months(run.as_of.replace(day=1), 2) - datetime.timedelta(days=1),
+        "next_month": add_months(first_of_month(run.as_of), 1),
+        "horizon": add_months(first_of_month(run.as_of), 2) - datetime.timedelta(days=1),
     }
     if chunk.step == "lists":
         lst = ExternalList.objects.select_related("area").get(pk=chunk.lo // ListRow.ROW_SPAN)
@@ -324,9 +323,7 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
 def _step_sql(step: str) -> str:
     if step != "lists":
         return STEP_SQL[step]
-    # relief's standards table is read only where relief has one
-    has_standards = hasattr(apps.get_app_config("relief").models_module, "Standard")
-    return LIST_SQL.replace("{relief_dibao}", RELIEF_DIBAO if has_standards else "NULL")
+    return LIST_SQL.replace("{relief_dibao}", RELIEF_DIBAO)
 
 
 def run_start(run: MatchRun) -> list[Chunk]:

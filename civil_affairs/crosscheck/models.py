@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -185,10 +184,6 @@ class ListRow(models.Model):
     def event_day(self) -> datetime.date | None:
         return datetime.date.fromisoformat(self.event_date) if self.event_date else None
 
-    @property
-    def amount(self) -> Decimal | None:
-        return Decimal(self.value) if self.value else None
-
     def extras(self) -> builtins.list[tuple[str, str]]:  # `list` is the field above
         """(heading, cell) of the file's other columns."""
         headings = self.list.extra_columns
@@ -354,10 +349,6 @@ class MatchRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def household_wide(self) -> bool:
-        return self.reach != self.Reach.PERSON
 
 
 class MatchRun(models.Model):
@@ -555,7 +546,3 @@ class Warning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.person}"
-
-    def age_days(self, today: datetime.date | None = None) -> int:
-        today = today or timezone.localdate()
-        return (today - timezone.localtime(self.created_at).date()).days
