@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .models import Action, Warning
@@ -44,26 +43,6 @@ def evidence_text(warning: Warning) -> str:
     return warning.evidence_key
 
 
-def _relief() -> Any:
-    try:
-        from relief import services
-    except ImportError:  # pragma: no cover - until relief's services exist
-        raise ValidationError(
-            _("Relief's entitlement services are not available: the benefit cannot be changed.")
-        ) from None
-    return services
-
-
-def _payments() -> Any:
-    try:
-        from civil_affairs.payments import services
-    except ImportError:  # pragma: no cover - until payments' services exist
-        raise ValidationError(
-            _("Payments' overpayment service is not available: overpayments cannot be listed.")
-        ) from None
-    return services
-
-
 def apply(
     *,
     actor: Any,
@@ -79,7 +58,9 @@ def apply(
     overpayments: list[Any] = []
     if not entitlements:
         return changed, overpayments
-    relief = _relief()
+    from civil_affairs.payments.services import overpayment_register
+    from relief import services as relief
+
     for entitlement in entitlements:
         if action == Action.STOP:
             relief.entitlement_stop(
@@ -90,6 +71,7 @@ def apply(
                 actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
             )
         elif action == Action.CHANGE_AMOUNT:
+            assert new_amount is not None  # warnings_confirm requires it for this action
             relief.entitlement_change_amount(
                 actor=actor,
                 entitlement=entitlement,
@@ -109,7 +91,7 @@ def apply(
         )
         if action in {Action.STOP, Action.SUSPEND}:
             overpayments.extend(
-                _payments().overpayment_register(
+                overpayment_register(
                     actor=actor,
                     person=entitlement.person,
                     program=entitlement.program,
@@ -139,15 +121,9 @@ def record_death(*, actor: Any, warning: Warning) -> None:
 
 def overpayment_dict(overpayment: Any) -> dict[str, Any]:
     """What the warning keeps of an overpayment: enough to list it, and its id."""
-    month = getattr(overpayment, "month", None)
-    if month is None and getattr(overpayment, "payment", None) is not None:
-        month = overpayment.payment.month
-    program = getattr(overpayment, "program", None)
-    if program is None and getattr(overpayment, "payment", None) is not None:
-        program = overpayment.payment.program
     return {
         "id": overpayment.pk,
-        "program": program,
-        "month": month.isoformat() if month else None,
+        "program": overpayment.program,
+        "month": overpayment.month.isoformat(),
         "amount": str(overpayment.amount),
     }
