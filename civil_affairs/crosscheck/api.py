@@ -5,7 +5,6 @@ Serializers only parse; the services decide and the selectors scope every read.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 from django.db.models import QuerySet
@@ -340,12 +339,6 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def _group(self, warning: Warning, also: bool) -> builtins.list[Warning]:
-        others = (
-            list(selectors.identical_open(user=self.request.user, warning=warning)) if also else []
-        )
-        return [warning, *others]
-
     @extend_schema(request=ConfirmSerializer, responses={200: WarningSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
@@ -356,7 +349,9 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = incoming.validated_data
         result = services.warnings_confirm(
             actor=request.user,
-            warnings=self._group(warning, data["also_identical"]),
+            warnings=selectors.warning_group(
+                user=request.user, warning=warning, also_identical=data["also_identical"]
+            ),
             action=data["action"],
             effective_month=data["effective_month"],
             new_amount=data.get("new_amount"),
@@ -374,7 +369,11 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming.is_valid(raise_exception=True)
         result = services.warnings_dismiss(
             actor=request.user,
-            warnings=self._group(warning, incoming.validated_data["also_identical"]),
+            warnings=selectors.warning_group(
+                user=request.user,
+                warning=warning,
+                also_identical=incoming.validated_data["also_identical"],
+            ),
             reason=incoming.validated_data["reason"],
         )
         return Response(WarningSerializer(result.warnings, many=True).data)

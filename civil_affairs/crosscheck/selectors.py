@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.months import first_of_month
 from civil_affairs.core.validators import clean_id_number
 
 from . import consequences
@@ -116,6 +117,12 @@ def identical_open(*, user: Any, warning: Warning) -> QuerySet[Warning]:
     return others.exclude(pk=warning.pk).order_by("pk")
 
 
+def warning_group(*, user: Any, warning: Warning, also_identical: bool) -> list[Warning]:
+    """The warning, and with `also_identical` the other open ones with the same evidence."""
+    others = list(identical_open(user=user, warning=warning)) if also_identical else []
+    return [warning, *others]
+
+
 def warnings_by_ids(*, user: Any, ids: list[int]) -> list[Warning]:
     return list(policy.scope(user, Warning.objects.all()).filter(pk__in=ids))
 
@@ -161,12 +168,10 @@ def warning_case(*, warning: Warning) -> CaseView:
 
 def _recent_payments(warning: Warning) -> list[Any]:
     """The beneficiary's payments from the suggested month on (those a confirmation would
-    turn into overpayments), where the payments app has them."""
-    try:
-        from civil_affairs.payments.models import Payment  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    since = warning.suggested_month or timezone.localdate().replace(day=1)
+    turn into overpayments)."""
+    from civil_affairs.payments.models import Payment
+
+    since = warning.suggested_month or first_of_month(timezone.localdate())
     return list(  # each has its program_label (payments')
         Payment.objects.filter(person_id=warning.person_id, month__gte=since).order_by(
             "month", "program"

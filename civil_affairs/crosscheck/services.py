@@ -22,6 +22,7 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core import status
 from civil_affairs.core.money import to_yuan
+from civil_affairs.core.months import first_of_month
 from civil_affairs.payments import providers
 
 from . import consequences, loading
@@ -266,8 +267,8 @@ def warnings_confirm(
         errors["action"] = [_("Choose what happens to the benefit.")]
     if effective_month is None:
         errors["effective_month"] = [_("Choose the month from which it takes effect.")]
-    elif effective_month.day != 1:
-        effective_month = effective_month.replace(day=1)
+    else:
+        effective_month = first_of_month(effective_month)
     if action == Action.CHANGE_AMOUNT:
         if new_amount is None or new_amount < 0:
             errors["new_amount"] = [_("Enter the new monthly amount.")]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,11 @@ def warning_bulk(request: HttpRequest) -> HttpResponse:
     except ValueError:
         ids = []
     warnings = selectors.warnings_by_ids(user=request.user, ids=ids)
-    back = request.POST.get("next") or "crosscheck:warning_list"
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "crosscheck:warning_list"
     if not form.is_valid() or not warnings:
         messages.error(request, _("Tick the warnings to resolve and choose a decision."))
         return redirect(back)
@@ -129,11 +134,6 @@ def _detail(
     )
 
 
-def _with_identical(request: HttpRequest, warning: Warning, also: bool) -> list[Warning]:
-    others = list(selectors.identical_open(user=request.user, warning=warning)) if also else []
-    return [warning, *others]
-
-
 @login_required
 @require_POST
 def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -146,7 +146,9 @@ def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = services.warnings_confirm(
                 actor=request.user,
-                warnings=_with_identical(request, warning, data["also_identical"]),
+                warnings=selectors.warning_group(
+                    user=request.user, warning=warning, also_identical=data["also_identical"]
+                ),
                 action=data["action"],
                 effective_month=data["effective_month"],
                 new_amount=data["new_amount"],
@@ -178,7 +180,11 @@ def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = services.warnings_dismiss(
                 actor=request.user,
-                warnings=_with_identical(request, warning, form.cleaned_data["also_identical"]),
+                warnings=selectors.warning_group(
+                    user=request.user,
+                    warning=warning,
+                    also_identical=form.cleaned_data["also_identical"],
+                ),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -225,7 +231,7 @@ def list_upload(request: HttpRequest) -> HttpResponse:
                 delimiter=data["delimiter"],
             )
         except ValidationError as exc:
-            _mapping_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The list is being loaded."))
             return redirect("crosscheck:list_detail", pk=lst.pk)
@@ -236,14 +242,6 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         {"form": form, "lists": lists},
         status=400 if bound else 200,
     )
-
-
-def _mapping_errors_to_form(form: ListUploadForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

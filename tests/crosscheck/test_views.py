@@ -115,7 +115,19 @@ def test_bulk_resolve_requires_identical_evidence(staff, raised):
     assert response.status_code == 302
     assert Warning.objects.filter(status="open").count() == 2  # two different records
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("identical" in m or "相同" in m for m in messages)
+    assert messages == ["只有证据相同（同一规则、同一条记录）的预警才能一并处理。"]
+
+
+def test_bulk_resolve_goes_back_only_to_this_site(staff, raised):
+    ids = list(Warning.objects.values_list("pk", flat=True))
+    client = login(staff.approver)
+    form = {"ids": ids[:1], "decision": "dismiss", "reason": "误报"}
+    response = client.post("/crosscheck/warnings/bulk/", {**form, "next": "https://evil.example/"})
+    assert response["Location"] == "/crosscheck/warnings/"
+    response = client.post(
+        "/crosscheck/warnings/bulk/", {**form, "next": "/crosscheck/warnings/?q=x"}
+    )
+    assert response["Location"] == "/crosscheck/warnings/?q=x"
 
 
 def test_upload_page_loads_a_list_and_shows_rejected_rows(staff, areas, beneficiaries):
