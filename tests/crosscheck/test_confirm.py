@@ -108,7 +108,8 @@ def test_confirm_through_the_page(staff, areas, beneficiaries):
     assert (b.dibao_a.status, b.dibao_a.end_month) == ("stopped", datetime.date(2026, 3, 1))
     warning.refresh_from_db()
     assert warning.resolution_note == "殡葬管理所火化记录"
-    assert b.dibao_a.status_reason.startswith("Cross-check") or "比对" in b.dibao_a.status_reason
+    assert warning.rule.name in b.dibao_a.status_reason
+    assert b.dibao_a.status_reason.endswith(": 殡葬管理所火化记录")
 
 
 def test_a_vehicle_suspends_the_household_dibao(staff, areas, beneficiaries):
