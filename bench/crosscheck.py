@@ -35,11 +35,11 @@ from typing import Any
 
 import psycopg
 
+from civil_affairs.core.idgen import make_id_number
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "crosscheck_bench"
 HEADER = ["身份证号码", "姓名", "死亡日期", "备注"]
-CHECK = "10X98765432"
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 def _options(args: list[str]) -> argparse.Namespace:
@@ -77,11 +77,6 @@ def _use_bench_database() -> None:
     connections["default"].settings_dict["NAME"] = BENCH_DB
 
 
-def _id_number(body: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True))
-    return body + CHECK[total % 11]
-
-
 def _write_list(path: Path, rows: int, hits: list[str], seed: int = 2026) -> None:
     """`rows` valid rows; `hits` are ID numbers of beneficiaries, spread through the file.
     The others are valid numbers no one in the database has (sequence numbers below 900,
@@ -98,7 +93,7 @@ def _write_list(path: Path, rows: int, hits: list[str], seed: int = 2026) -> Non
                 number = next(hit_iter)
             else:
                 born = first + datetime.timedelta(days=(i // 900) % 30000)
-                number = _id_number(f"430922{born:%Y%m%d}{i % 900:03d}")
+                number = make_id_number("430922", born, i % 900)
             day = 1 + i % 28
             writer.writerow([number, f"居民{i}", f"2026-03-{day:02d}", "火化"])
 
