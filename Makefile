@@ -40,5 +40,6 @@ typecheck: venv
 format: venv
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
+## make stop: stop the embedded PostgreSQL (the worker and beat end with `make run`)
 stop: venv
-	-pkill -f "celery -A civil_affairs" ; $(PY) scripts/local_services.py stop
+	$(PY) scripts/local_services.py stop

@@ -169,10 +169,12 @@ def test_admin_changelist_and_change_view_scoped(staff, person_a, person_b):
     page = client.get("/admin/people/person/").content.decode()
     assert person_a.name in page
     assert person_b.name not in page
-    response = client.get(f"/admin/people/person/{person_b.pk}/change/")
-    assert response.status_code in (302, 404)
-    response = client.post(f"/admin/people/person/{person_b.pk}/change/", {"name": "hacked"})
-    assert response.status_code in (302, 403, 404)
+    # the admin answers an object outside the queryset as it answers a missing one
+    for response in (
+        client.get(f"/admin/people/person/{person_b.pk}/change/"),
+        client.post(f"/admin/people/person/{person_b.pk}/change/", {"name": "hacked"}),
+    ):
+        assert (response.status_code, response["Location"]) == (302, "/admin/")
     person_b.refresh_from_db()
     assert person_b.name == "乙镇居民"
 
