@@ -13,6 +13,8 @@ class TimeStampedModel(models.Model):
 class StatusChange(models.Model):
     """One row per status change of any model that goes through `core.status.transition`."""
 
+    history_exempt = "append-only: each row is itself the record of a change"
+
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.BigIntegerField()
     old_status = models.CharField(_("old status"), max_length=32)

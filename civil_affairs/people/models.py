@@ -70,6 +70,8 @@ class Person(TimeStampedModel):
 class AccessLog(models.Model):
     """Who saw whose sensitive data, or exported what, and when. Append-only."""
 
+    history_exempt = "append-only evidence of access; rows are never changed"
+
     class Action(models.TextChoices):
         VIEW_ID = "view_id", _("Viewed the whole ID number")
         VIEW_BANK = "view_bank", _("Viewed the whole bank account")
