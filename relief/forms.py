@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import BootstrapForm, add_service_errors
+from civil_affairs.core.months import first_of_month
 
 from . import services
 from .models import Application, HomelessCase, HomelessService, Household, HouseholdMember, Review
@@ -30,7 +31,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value: Any) -> datetime.date | None:
         day = super().to_python(value)
-        return day.replace(day=1) if day else None
+        return first_of_month(day) if day else None
 
 
 class DateInput(forms.DateInput):

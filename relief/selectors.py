@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from civil_affairs.areas import policy
 from civil_affairs.core.money import ZERO
+from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import history
 from civil_affairs.core.validators import clean_id_number
 
@@ -264,7 +265,7 @@ class ProgramFigure:
 
 def program_figures(*, user: Any, month: datetime.date | None = None) -> dict[str, Any]:
     """What the annual report asks of relief, for the user's areas."""
-    month = month or timezone.localdate().replace(day=1)
+    month = month or first_of_month(timezone.localdate())
     figures = []
     for program in Program:
         rows = monthly_rows(user=user, program=program, month=month)

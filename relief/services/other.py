@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.money import to_yuan
+from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import transition
 from civil_affairs.core.validators import validate_no_formula
 from civil_affairs.people.models import Person
@@ -195,7 +196,7 @@ def medical_aid_record(
                 % {"x": total - insurance}
             }
         )
-    if not calc.household_in_dibao(household, treated_on.replace(day=1)):
+    if not calc.household_in_dibao(household, first_of_month(treated_on)):
         raise ValidationError(
             {"person": _("Charity medical aid is for members of households receiving dibao.")}
         )

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from civil_affairs.areas.models import Area
 from civil_affairs.core import demo
-from civil_affairs.core.months import parse_month
+from civil_affairs.core.months import first_of_month, parse_month
 
 BENCH_MARK = "[bench]"
 COUNTY_CODE = "430922"
@@ -210,7 +210,7 @@ class Command(BaseCommand):
             month = (
                 parse_month(options["month"])
                 if options["month"]
-                else timezone.localdate().replace(day=1)
+                else first_of_month(timezone.localdate())
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
