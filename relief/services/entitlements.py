@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -396,3 +397,13 @@ def entitlement_gradual_exit(
     )
     _end_periods(entitlement, entitlement.end_month, actor)
     return entitlement
+
+
+def amount_in(entitlement: Entitlement, month: datetime.date) -> Decimal | None:
+    """The monthly amount of the period covering `month`, or None if none does."""
+    period = (
+        entitlement.periods.filter(valid_from__lte=month)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
+        .first()
+    )
+    return period.monthly_amount if period else None

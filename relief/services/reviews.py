@@ -62,13 +62,6 @@ def household_entitlements(household: Household) -> list[Entitlement]:
     return list(rows.distinct().select_related("area", "household", "person").order_by("id"))
 
 
-def _amount_in(entitlement: Entitlement, month: datetime.date) -> Any:
-    for period in entitlement.periods.order_by("valid_from"):
-        if period.valid_from <= month and (period.valid_to is None or period.valid_to >= month):
-            return period.monthly_amount
-    return None
-
-
 @transaction.atomic
 def review_complete(
     *,
@@ -182,7 +175,7 @@ def _adjust(actor: Any, entitlements: list[Entitlement], month: datetime.date, r
                 % {"program": e.get_program_display(), "name": e.person.name, "why": why},
                 code="no_longer_qualifies",
             )
-        if computed.amount != _amount_in(e, max(month, e.start_month)):
+        if computed.amount != ent.amount_in(e, max(month, e.start_month)):
             ent.entitlement_change_amount(
                 actor=actor,
                 entitlement=e,

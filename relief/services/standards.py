@@ -177,15 +177,6 @@ def affected_entitlements(standard: Standard) -> Any:
     return rows.order_by("id")
 
 
-def _amount_in(entitlement: Entitlement, month: datetime.date) -> Decimal | None:
-    period = (
-        entitlement.periods.filter(valid_from__lte=month)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
-        .first()
-    )
-    return period.monthly_amount if period else None
-
-
 @transaction.atomic
 def standard_apply(*, actor: Any, standard: Standard) -> int:
     """Re-compute the entitlements a standard row changes, from its first month, with the
@@ -198,7 +189,7 @@ def standard_apply(*, actor: Any, standard: Standard) -> int:
         if entitlement.end_month is not None and month > entitlement.end_month:
             continue
         computed = calc.recompute(entitlement, month)
-        if computed.amount <= 0 or computed.amount == _amount_in(entitlement, month):
+        if computed.amount <= 0 or computed.amount == ent.amount_in(entitlement, month):
             continue
         ent.apply_amount_change(
             actor=actor,
