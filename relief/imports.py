@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.validators import validate_no_formula
 from civil_affairs.people.models import Person
 
 from .models import Household, HouseholdMember
@@ -110,9 +111,13 @@ def plan_import(*, actor: Any, rows: list[dict[str, Any]]) -> ImportPlan:
     """Check every row; nothing is written."""
     plan = ImportPlan(rows=dict(enumerate(rows, 1)))
     villages = {a.code: a for a in Area.objects.filter(level=Area.Level.VILLAGE)}
-    mine = policy.area_ids(actor) if not policy.is_unrestricted(actor) else None
     numbers = {str(r.get("id_number") or "").strip().upper() for r in rows}
     on_file = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
+    visible = set(
+        policy.scope(actor, Person.objects.filter(id_number__in=numbers)).values_list(
+            "id_number", flat=True
+        )
+    )
     in_household = set(
         HouseholdMember.objects.filter(person__id_number__in=numbers).values_list(
             "person__id_number", flat=True
@@ -129,7 +134,7 @@ def plan_import(*, actor: Any, rows: list[dict[str, Any]]) -> ImportPlan:
             plan.add(number, "household_key", _("Every row needs its household key."))
         plan.households.setdefault(key, []).append(number)
         # the household's columns: checked on each row, the first row's count
-        values = _household_values(plan, number, row, villages, mine)
+        values = _household_values(plan, number, row, villages, actor)
         first = plan.household_values.setdefault(key, values)
         if first is not values:
             for column in ("area_code", "registered_type", "category"):
@@ -162,7 +167,7 @@ def plan_import(*, actor: Any, rows: list[dict[str, Any]]) -> ImportPlan:
             )
         person = on_file.get(person_number)
         if person is not None:
-            if mine is not None and person.area_id not in mine:
+            if person_number not in visible:
                 plan.add(
                     number, "id_number", _("This ID number is on file in an area outside yours.")
                 )
@@ -174,11 +179,7 @@ def plan_import(*, actor: Any, rows: list[dict[str, Any]]) -> ImportPlan:
                     % {"name": person.name},
                 )
     for key, members in plan.households.items():
-        heads = [
-            n
-            for n in members
-            if str(plan.rows[n].get("relationship") or "").strip().lower() in _head_words()
-        ]
+        heads = [n for n in members if _is_head(plan.rows[n])]
         if len(heads) != 1:
             plan.add(
                 members[0],
@@ -189,14 +190,14 @@ def plan_import(*, actor: Any, rows: list[dict[str, Any]]) -> ImportPlan:
     return plan
 
 
-def _head_words() -> set[str]:
-    words = {HouseholdMember.Relationship.HEAD.value}
-    from django.utils import translation
-
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            words.add(str(HouseholdMember.Relationship.HEAD.label).lower())
-    return words
+def _is_head(row: dict[str, Any]) -> bool:
+    try:
+        relationship = _choice(
+            row.get("relationship"), HouseholdMember.Relationship, "relationship"
+        )
+    except ValidationError:
+        return False
+    return relationship == HouseholdMember.Relationship.HEAD
 
 
 def _household_values(
@@ -204,7 +205,7 @@ def _household_values(
     number: int,
     row: dict[str, Any],
     villages: dict[str, Area],
-    mine: set[int] | None,
+    actor: Any,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     code = str(row.get("area_code") or "").strip()
@@ -218,7 +219,7 @@ def _household_values(
                     % {"code": code}
                 }
             )
-        if mine is not None and area.pk not in mine:
+        if not policy.may(actor, "household.create", area=area):
             raise ValidationError(
                 {"area_code": _("The area %(code)s is not one of yours.") % {"code": code}}
             )
@@ -235,12 +236,10 @@ def _household_values(
         except ValidationError as exc:
             _collect(plan, number, exc, column)
     address = str(row.get("address") or "").strip()
-    if address[:1] in ("=", "+", "-", "@"):
-        plan.add(
-            number,
-            "address",
-            _("A cell may not hold a formula (it starts with “%(c)s”).") % {"c": address[0]},
-        )
+    try:
+        validate_no_formula(address)
+    except ValidationError as exc:
+        _collect(plan, number, exc, "address")
     values["address"] = address
     return values
 

@@ -186,13 +186,9 @@ def _id_number(value: Any) -> str:
         raise ValidationError({"id_number": exc.messages}) from None
 
 
-def check_household_fields(
-    *, actor: Any, area: Area, registered_type: str, category: str
-) -> tuple[str, str]:
+def check_household_fields(*, area: Area, registered_type: str, category: str) -> tuple[str, str]:
     if area.level != Area.Level.VILLAGE:
         raise ValidationError({"area": _("A household lives in a village or community.")})
-    if area.pk not in policy.area_ids(actor) and not policy.is_unrestricted(actor):
-        raise ValidationError({"area": _("This area is not one of yours.")})
     return (
         _choice(registered_type, Household.RegisteredType, "registered_type"),
         _choice(category, Household.Category, "category", Household.Category.A),
@@ -286,7 +282,7 @@ def household_create(
     """A household with its members, in one go: all of it or nothing."""
     policy.require(actor, "household.create", area=area)
     registered_type, category = check_household_fields(
-        actor=actor, area=area, registered_type=registered_type, category=category
+        area=area, registered_type=registered_type, category=category
     )
     validate_no_formula(address)
     cleaned = []
