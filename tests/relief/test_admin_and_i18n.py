@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from civil_affairs.core.months import add_months
 from relief.models import Standard
 from tests.conftest import login
 from tests.relief.conftest import make_household, member, next_month
@@ -47,7 +48,7 @@ def test_admin_adds_a_standard_through_the_service(staff, areas, standards):
     assert new.value == Decimal("800.00")
     old = standards[("dibao", "rural")]
     old.refresh_from_db()
-    assert old.valid_to is not None  # closed by the service
+    assert old.valid_to == add_months(next_month(), -1)  # closed by the service
 
 
 def test_admin_standard_form_names_the_bad_field(staff, areas, standards):
