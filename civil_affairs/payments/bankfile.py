@@ -45,6 +45,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from civil_affairs.core.money import to_yuan
+
 ENCODING = "gb18030"
 NEWLINE = b"\r\n"
 PAYMENT_RECORD = 120
@@ -87,7 +89,7 @@ def fen(amount: Decimal) -> int:
 
 
 def yuan(fen_amount: int) -> Decimal:
-    return (Decimal(fen_amount) / 100).quantize(Decimal("0.01"))
+    return to_yuan(Decimal(fen_amount) / 100)
 
 
 def text_field(value: str, length: int) -> bytes:
