@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import BootstrapForm
-from civil_affairs.core.months import add_months, parse_month
+from civil_affairs.core.months import add_months, first_of_month, parse_month
 
 from . import providers
 from .models import Payment
@@ -63,7 +63,7 @@ class GenerateForm(BootstrapForm):
         cast(forms.ModelMultipleChoiceField, self.fields["areas"]).queryset = areas.order_by("code")
         if not self.is_bound:
             today = timezone.localdate()
-            self.initial.setdefault("month", add_months(today.replace(day=1), 1))
+            self.initial.setdefault("month", add_months(first_of_month(today), 1))
             self.initial.setdefault("programs", [c for c, _label in program_choices()])
             top = areas.order_by("code").first()
             if top is not None:

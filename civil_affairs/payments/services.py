@@ -33,7 +33,7 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import ZERO, to_yuan
-from civil_affairs.core.months import first_of_month
+from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import transition
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
@@ -107,14 +107,12 @@ def _names(payments: Any) -> str:
     return "、".join(names) + ("…" if len(payments) > MAX_NAMES else "")
 
 
-def _as_month(value: datetime.date | str, field: str = "month") -> datetime.date:
+def _as_month(value: datetime.date | str) -> datetime.date:
     if isinstance(value, str):
-        from civil_affairs.core.months import parse_month
-
         try:
             value = parse_month(value)
         except ValueError:
-            raise ValidationError({field: _("Give a month as YYYY-MM.")}) from None
+            raise ValidationError({"month": _("Give a month as YYYY-MM.")}) from None
     return first_of_month(value)
 
 
@@ -440,11 +438,7 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     if not note.strip():
         raise ValidationError({"note": _("Say why the payroll is cancelled.")})
     rows = Payment.objects.filter(payroll=payroll)
-    reissued_ids = [
-        pk
-        for pk in rows.filter(reissue_of__isnull=False).values_list("reissue_of", flat=True)
-        if pk is not None
-    ]
+    reissued_ids = list(rows.filter(reissue_of__isnull=False).values_list("reissue_of", flat=True))
     rows._raw_delete(rows.db)  # type: ignore[attr-defined]  # set-based: no signals per row
     if reissued_ids:
         for old in Payment.objects.filter(pk__in=reissued_ids):
