@@ -224,6 +224,13 @@ def paid_months(person: Person, program: str, from_month: datetime.date) -> list
     )
 
 
+def supplementary_payrolls(*, user: Any, payroll: Payroll) -> QuerySet[Payroll]:
+    """The payrolls that reissue rows of `payroll`."""
+    return policy.scope(
+        user, Payroll.objects.filter(payments__reissue_of__payroll=payroll).distinct()
+    )
+
+
 def export_job_get(*, user: Any, pk: int) -> ExportJob:
     """Only the requester sees (and downloads) an export job."""
     return get_object_or_404(

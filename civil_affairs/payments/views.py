@@ -169,7 +169,7 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "jobs": selectors.recent_export_jobs(user=request.user, payroll=payroll),
             "bank_returns": payroll.bank_returns.all(),
-            "supplements": Payroll.objects.filter(payments__reissue_of__payroll=payroll).distinct(),
+            "supplements": selectors.supplementary_payrolls(user=request.user, payroll=payroll),
         },
     )
 
@@ -241,7 +241,9 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
             "may_hold": _actions(request.user, payroll)["hold"],
             "statuses": Payment.Status.choices,
             "programs": [(p, program_label(p)) for p in payroll.programs],
-            "townships": Area.objects.filter(level=Area.Level.TOWNSHIP).order_by("code"),
+            "townships": policy.scope(
+                request.user, Area.objects.filter(level=Area.Level.TOWNSHIP)
+            ).order_by("code"),
             "hold_form": forms.HoldForm(),
         },
     )
