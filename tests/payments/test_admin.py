@@ -45,6 +45,7 @@ def test_payments_are_read_only_and_scoped(staff, areas, rows):
 
 def test_payrolls_and_ledger_in_the_admin(staff, rows):
     client = login(staff.finance)
-    assert client.get("/admin/payments/payroll/").status_code == 200
-    assert client.get(f"/admin/payments/payroll/{rows.pk}/change/").status_code == 200
+    change_url = f"/admin/payments/payroll/{rows.pk}/change/"
+    assert change_url in client.get("/admin/payments/payroll/").content.decode()
+    assert f"{rows.month:%Y-%m}" in client.get(change_url).content.decode()
     assert client.get("/admin/payments/ledgerentry/").status_code == 200
