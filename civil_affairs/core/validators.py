@@ -10,6 +10,8 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
+from .spreadsheet import FORMULA_STARTS
+
 
 def clean_id_number(value: str) -> str:
     """Validate a resident ID number (GB 11643) and return it in its compact form.
@@ -135,7 +137,7 @@ def parse_disability_certificate(value: str) -> DisabilityCertificate:
 
 def validate_no_formula(value: str) -> None:
     """Refuse text that a spreadsheet would run as a formula when exported again."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         raise ValidationError(
             _("Text may not start with = + - @ (a spreadsheet would run it as a formula)."),
             code="formula",

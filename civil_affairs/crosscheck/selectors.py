@@ -246,8 +246,4 @@ def mapping_for(kind: str) -> tuple[dict[str, str], str]:
 
 def areas_for(*, user: Any, action: str) -> QuerySet[Area]:
     """The areas in which the user may do `action` (for the area field of forms)."""
-    if policy.is_unrestricted(user):
-        return Area.objects.all()
-    from civil_affairs.areas.policy import ACTIONS
-
-    return Area.objects.filter(pk__in=policy.area_ids(user, ACTIONS[action]))
+    return policy.scope(user, Area.objects.all(), action)

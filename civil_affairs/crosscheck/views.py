@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
+from civil_affairs.core.spreadsheet import Echo, cell_safe
 from civil_affairs.people.services import export_logged
 
 from . import selectors, services
@@ -308,7 +309,7 @@ def list_rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     export_logged(
         actor=request.user, what=f"crosscheck list {lst.pk} rejected rows", rows=rows.count()
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def lines() -> Any:
         yield "\ufeff"
@@ -316,22 +317,12 @@ def list_rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         for row in rows.iterator(chunk_size=2000):
             text = _rejected_text(lst, row)
             yield writer.writerow(
-                [text["row_number"], text["field"], text["problem"], _csv_safe(text["value"])]
+                [text["row_number"], text["field"], text["problem"], cell_safe(text["value"])]
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="list-{lst.pk}-rejected.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is quoted with a leading apostrophe."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
+from civil_affairs.core.spreadsheet import Echo
 
 from . import selectors, services
 from .forms import PersonForm
@@ -92,11 +93,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def person_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user may see; masked unless the role may export whole numbers."""
@@ -104,7 +100,7 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
     people = selectors.person_search(user=request.user, query=request.GET.get("q", ""))
     full = policy.may(request.user, "person.export_full_id")
     services.export_logged(actor=request.user, what="people.csv", rows=people.count())
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows() -> Any:
         yield "\ufeff"  # so that Excel reads UTF-8
