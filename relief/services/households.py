@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.validators import (
     clean_id_number,
     parse_disability_certificate,
@@ -79,7 +80,7 @@ def _formula(value: Any, field: str) -> None:
 def _amount(value: Any, field: str) -> Decimal:
     _formula(value, field)
     if value is None or str(value).strip() == "":
-        return Decimal("0.00")
+        return ZERO
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
@@ -92,7 +93,7 @@ def _amount(value: Any, field: str) -> Decimal:
         raise ValidationError({field: _("Amounts have at most two decimal places.")})
     if amount >= Decimal("1e12"):
         raise ValidationError({field: _("This amount is too large.")})
-    return amount.quantize(Decimal("0.01"))
+    return to_yuan(amount)
 
 
 def _count(value: Any, field: str) -> int:
