@@ -281,7 +281,7 @@ def household_create(
     caseworker: Any = None,
 ) -> Household:
     """A household with its members, in one go: all of it or nothing."""
-    policy.require(actor, "household.create", area=area)
+    policy.require_area_choice(actor, "household.create", area)
     registered_type, category = check_household_fields(
         area=area, registered_type=registered_type, category=category
     )

@@ -164,7 +164,7 @@ def affected_entitlements(standard: Standard) -> Any:
     rows = (
         Entitlement.objects.filter(
             program__in=programs,
-            area__code__startswith=standard.area.code,
+            area__in=Area.objects.within(standard.area.code),
             status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
         )
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=standard.valid_from))
