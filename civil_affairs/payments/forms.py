@@ -56,10 +56,11 @@ class GenerateForm(BootstrapForm):
         programs = cast(forms.MultipleChoiceField, self.fields["programs"])
         programs.choices = program_choices()
         programs.widget.attrs["class"] = ""
-        allowed = policy.area_ids(user, policy.ACTIONS["payroll.generate"])
-        areas = Area.objects.filter(level__in=[Area.Level.COUNTY, Area.Level.TOWNSHIP])
-        if not policy.is_unrestricted(user):
-            areas = areas.filter(pk__in=allowed)
+        areas = policy.scope(
+            user,
+            Area.objects.filter(level__in=[Area.Level.COUNTY, Area.Level.TOWNSHIP]),
+            "payroll.generate",
+        )
         cast(forms.ModelMultipleChoiceField, self.fields["areas"]).queryset = areas.order_by("code")
         if not self.is_bound:
             today = timezone.localdate()

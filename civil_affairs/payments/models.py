@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from civil_affairs.core.models import TimeStampedModel
+from civil_affairs.core.validators import mask_account
 
 from . import bankfile, providers
 
@@ -288,8 +289,7 @@ class Payment(TimeStampedModel):
 
     @property
     def masked_bank_account(self) -> str:
-        account = self.bank_account
-        return f"****{account[-4:]}" if account else ""
+        return mask_account(self.bank_account)
 
 
 class BankReturn(models.Model):
@@ -548,7 +548,4 @@ def area_ids_under(areas: Any) -> list[int]:
     """Ids of the areas and everything below them."""
     from civil_affairs.areas.models import Area
 
-    condition = Q()
-    for area in areas:
-        condition |= Q(code__startswith=area.code)
-    return list(Area.objects.filter(condition).values_list("id", flat=True))
+    return list(Area.objects.within(*(a.code for a in areas)).values_list("id", flat=True))
