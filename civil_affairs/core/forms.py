@@ -1,5 +1,11 @@
+import datetime
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .months import parse_month
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -29,3 +35,25 @@ class BootstrapForm(forms.Form):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month picker), cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-04"})
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_month(text)
+        except ValueError:
+            raise forms.ValidationError(_("Give a month as YYYY-MM."), code="month") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            return f"{value:%Y-%m}"
+        return value

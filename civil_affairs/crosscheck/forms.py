@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -10,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas.models import Area
-from civil_affairs.core.forms import BootstrapForm
-from civil_affairs.core.months import parse_month
+from civil_affairs.core.forms import BootstrapForm, MonthField
 
 from . import selectors
 from .kinds import LIST_KINDS, Kind, fields_of
@@ -23,21 +21,6 @@ DELIMITER_CHOICES = [
     (";", _("semicolon (;)")),
     ("|", _("vertical bar (|)")),
 ]
-
-
-class MonthField(forms.CharField):
-    """A month as YYYY-MM (the browser's month picker), cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-04"})
-
-    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_month(text)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="month") from None
 
 
 class ListUploadForm(BootstrapForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django import forms
@@ -11,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.forms import BootstrapForm
-from civil_affairs.core.months import add_months, first_of_month, parse_month
+from civil_affairs.core.forms import BootstrapForm, MonthField
+from civil_affairs.core.months import add_months, first_of_month
 
 from . import providers
 from .models import Payment
@@ -20,24 +19,6 @@ from .models import Payment
 
 def program_choices() -> list[tuple[str, str]]:
     return [(p.program, p.label) for p in providers.all_providers()]
-
-
-class MonthField(forms.CharField):
-    widget = forms.TextInput(attrs={"type": "month"})
-
-    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_month(text)
-        except ValueError:
-            raise forms.ValidationError(_("Give a month as YYYY-MM.")) from None
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
-        return value
 
 
 class GenerateForm(BootstrapForm):
