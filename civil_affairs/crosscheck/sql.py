@@ -7,9 +7,10 @@ compare the two on the same numbers. The functions are plain SQL expressions so 
 planner inlines them into the statement that loads a list.
 
 `crosscheck_checksum_ok(bytes)` is the check character from the bytes of a number already
-known to be 17 digits and a digit or X: the one function every row of a million-row list
-goes through (see loading._fast_ok). Only the rows that fail the quick checks are looked at
-again with the functions above, which say what is wrong or write the value the usual way.
+known to be 17 digits and a digit or X: every row goes through it when the file could not be
+checked as it went to COPY (see crosscheck.idcheck and loading._fast_ok). Only the rows that
+fail the quick checks are looked at again with the functions above, which say what is wrong
+or write the value the usual way.
 """
 
 CREATE_FUNCTIONS = r"""
