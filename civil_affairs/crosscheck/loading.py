@@ -38,9 +38,9 @@ from psycopg import sql
 
 from civil_affairs.core import status
 
-from .idcheck import IdNumberCheck
 from .kinds import Field, fields_of
 from .models import ExternalList, ListRow, RejectedRow
+from .quickcheck import QuickCheck
 
 BLOCK = 1 << 20  # bytes per COPY write
 PROGRESS_EVERY = 0.5  # seconds between progress updates
@@ -241,16 +241,16 @@ def _load(lst: ExternalList, progress: _Progress) -> None:
             # list "loading", to be loaded again, as a crash during the load does
             cursor.execute("SET LOCAL synchronous_commit = off")
             counted: tuple[int, int] | None = None
-            to_judge: list[int] | None = None  # rows whose ID number the COPY's check doubts
+            to_judge: list[int] | None = None  # the rows the quick check doubts
             if None not in layout:  # every column of the file has a place: COPY it as it is
-                ids = IdNumberCheck(index["id_number"], lst.delimiter, encoding, today)
+                quick = QuickCheck(fields, index, LIMITS, lst.delimiter, encoding, today)
                 try:
                     with transaction.atomic():
                         _create_partition(cursor, lst)
                         counted = _copy_fast(
-                            cursor, lst, path, layout, encoding, size, progress, ids
+                            cursor, lst, path, layout, encoding, size, progress, quick
                         )
-                        to_judge = ids.rows_to_judge(counted[0])
+                        to_judge = quick.rows_to_judge(counted[0])
                 except (DataError, psycopg.DataError):
                     counted = None  # a row with too few or many columns, or bytes of no encoding
             if counted is None:
@@ -382,10 +382,10 @@ def _copy_fast(
     encoding: str,
     size: int,
     progress: _Progress,
-    ids: IdNumberCheck,
+    quick: QuickCheck,
 ) -> tuple[int, int]:
-    """The file's bytes straight into the list's table, their ID numbers checked on the way
-    (`ids`). Returns the number of rows and the number of the last (the heading is row 1).
+    """The file's bytes straight into the list's table, its rows checked on the way
+    (`quick`). Returns the number of rows and the number of the last (the heading is row 1).
     FREEZE: the table is this transaction's own, so its rows are written as already visible
     to all, and no later scan or vacuum has to visit every page again to say so."""
     statement = sql.SQL(
@@ -401,7 +401,7 @@ def _copy_fast(
     with path.open("rb") as handle, cursor.copy(statement) as copy:
         while block := handle.read(BLOCK):
             copy.write(block)
-            ids.feed(block)  # while PostgreSQL writes the block
+            quick.feed(block)  # while PostgreSQL writes the block
             sent += len(block)
             progress(COPY_SHARE * sent // size)
     rows = int(cursor.rowcount)
@@ -493,33 +493,33 @@ def _validate(
     today: datetime.date,
     to_judge: list[int] | None,
 ) -> None:
-    """Check every row where it lies.
+    """Set aside the rows that are not valid *as written* (a bad ID number, an empty required
+    cell, a date or amount not written the usual way, a too long text) and judge them.
 
-    1. One scan (PostgreSQL may share it between processes) sets aside the rows that are not
-       valid *as written*: a bad ID number, an empty required cell, a date or amount not
-       written the usual way, a too long text. Per row it costs a few lookups in hashed
-       sets of days. The ID numbers were mostly checked already as the file went to COPY
-       (`to_judge`: the rows that check doubts); when it could not read the file (None), the
-       scan checks them too, the check character from the row's bytes (`textsend`: a column
-       computed as COPY writes the row would make COPY form every row twice).
-    2. Those few are looked at again: the ones that are valid once tidied (spaces, a small x,
-       full-width digits, 2026/3/10) are rewritten the usual way; the others are removed
-       from the list and reported with their row number and problem.
+    1. Mostly the quick check did it as the file went to COPY (`to_judge`: the rows it
+       doubts, often none). When it could not read the file (None), one scan here does the
+       same in SQL (`_fast_ok`; PostgreSQL may share it between processes).
+    2. The rows set aside are looked at again: the ones that are valid once tidied (spaces,
+       a small x, full-width digits, 2026/3/10) are rewritten the usual way; the others are
+       removed from the list and reported with their row number and problem.
     """
+    if to_judge == []:
+        return
     table = partition_name(lst)  # crosscheck_listrow_<int>: safe to write into the SQL
     base = int(lst.pk) * ListRow.ROW_SPAN
-    aside = f"NOT ({_fast_ok(fields, index, check_ids=to_judge is None)})"
-    if to_judge is not None:
-        aside += " OR id = ANY (%(to_judge)s::bigint[])"
+    if to_judge is None:
+        aside, params = f"NOT ({_fast_ok(fields, index)})", fast_ok_params(today)
+    else:
+        aside, params = (
+            "id = ANY (%(to_judge)s::bigint[])",
+            {"to_judge": [base + n for n in to_judge]},
+        )
     cursor.execute("SET LOCAL parallel_setup_cost = 100")
     # simple expressions over a million rows: compiling them (in every worker) costs more
     # than it saves
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("DROP TABLE IF EXISTS crosscheck_judged")
-    cursor.execute(
-        _ASIDE_SQL.replace("@TABLE@", table).replace("@ASIDE@", aside),
-        {**fast_ok_params(today), "to_judge": [base + n for n in to_judge or []]},
-    )
+    cursor.execute(_ASIDE_SQL.replace("@TABLE@", table).replace("@ASIDE@", aside), params)
     cursor.execute(
         _JUDGE_SQL.replace("@TABLE@", table).replace("@PROBLEMS@", _problems(fields, index)),
         {"list": int(lst.pk), "base": base, "today": today},
@@ -561,18 +561,18 @@ def fast_ok_params(today: datetime.date) -> dict[str, Any]:
     }
 
 
-def _fast_ok(fields: list[Field], index: dict[str, int], *, check_ids: bool = True) -> str:
-    """Valid as written: what most rows are. Each column is named once, so that PostgreSQL
-    computes nothing twice. `check_ids=False`: the ID numbers were checked elsewhere."""
-    checks = []
-    if check_ids:
-        checks += [
-            # octet_length, not length: the same once every character is a digit or X (one
-            # byte each), and it counts no characters
-            "octet_length(id_number) = 18 AND ltrim(id_number, '0123456789') IN ('', 'X')",
-            f"substr(id_number, 7, 8) = {_BIRTH_DAYS}",
-            "crosscheck_checksum_ok(textsend(id_number))",
-        ]
+def _fast_ok(fields: list[Field], index: dict[str, int]) -> str:
+    """Valid as written: what most rows are (quickcheck.QuickCheck is the same on the file's
+    bytes). Each column is named once, so that PostgreSQL computes nothing twice. The check
+    character comes from the row's bytes (`textsend`: a column computed as COPY writes the
+    row would make COPY form every row twice)."""
+    checks = [
+        # octet_length, not length: the same once every character is a digit or X (one
+        # byte each), and it counts no characters
+        "octet_length(id_number) = 18 AND ltrim(id_number, '0123456789') IN ('', 'X')",
+        f"substr(id_number, 7, 8) = {_BIRTH_DAYS}",
+        "crosscheck_checksum_ok(textsend(id_number))",
+    ]
     by_name = {f.name: f for f in fields}
     if "event_date" in index:
         date = f"event_date = {_ISO_DAYS}"
@@ -590,7 +590,7 @@ def _fast_ok(fields: list[Field], index: dict[str, int], *, check_ids: bool = Tr
             checks.append(f"(btrim({name}) <> '' AND {limit})")
         else:
             checks.append(f"({name} IS NULL OR {limit})")
-    return " AND ".join(f"coalesce({c}, false)" for c in checks) or "true"
+    return " AND ".join(f"coalesce({c}, false)" for c in checks)
 
 
 def _problems(fields: list[Field], index: dict[str, int]) -> str:

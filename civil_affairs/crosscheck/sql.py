@@ -8,7 +8,7 @@ planner inlines them into the statement that loads a list.
 
 `crosscheck_checksum_ok(bytes)` is the check character from the bytes of a number already
 known to be 17 digits and a digit or X: every row goes through it when the file could not be
-checked as it went to COPY (see crosscheck.idcheck and loading._fast_ok). Only the rows that
+checked as it went to COPY (see crosscheck.quickcheck and loading._fast_ok). Only the rows that
 fail the quick checks are looked at again with the functions above, which say what is wrong
 or write the value the usual way.
 """

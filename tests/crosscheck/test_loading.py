@@ -173,11 +173,9 @@ def _numbers(count, start=0):
 
 
 @pytest.mark.parametrize("quoted", [False, True])
-def test_five_bad_rows_among_10000_are_reported_by_number_and_the_rest_loaded(
-    staff, areas, quoted
-):
-    """Quoted: a name with a comma is written in quotes, so the ID numbers are checked in SQL
-    rather than as the file goes to COPY (crosscheck.idcheck); the outcome is the same."""
+def test_five_bad_rows_among_10000_are_reported_by_number_and_the_rest_loaded(staff, areas, quoted):
+    """Quoted: a name with a comma is written in quotes, so the rows are checked in SQL
+    rather than as the file goes to COPY (crosscheck.quickcheck); the outcome is the same."""
     numbers = _numbers(10_000)
     rows = [[n, f"某{i}", "2026-03-10", ""] for i, n in enumerate(numbers)]
     if quoted:
