@@ -127,7 +127,7 @@ WHERE e.area_id = ANY (%(areas)s)
         CASE WHEN r.threshold_name = 'relief_dibao' THEN {{relief_dibao}} ELSE {THRESHOLD} END,
         -1))
 GROUP BY r.id, h.person_id, h.subject_id, h.list_row_id, h.event_date
-ON CONFLICT DO NOTHING
+ON CONFLICT (person_id, list_row_id, rule_id) WHERE list_row_id IS NOT NULL DO NOTHING
 """  # noqa: S608 - only our own constants are formatted in
 
 # One person holding more than one open entitlement among a rule's programs: the same
