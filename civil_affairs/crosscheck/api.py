@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,6 +21,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.months import parse_month
 
 from . import selectors, services
+from .forms import QueueFilterForm
 from .kinds import LIST_KINDS
 from .models import Action, ExternalList, MatchRun, RejectedRow, Warning
 
@@ -308,6 +310,7 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("overdue", bool),
     OpenApiParameter("area", str, description="area code: that area and below"),
     OpenApiParameter("q", str, description="name prefix or whole ID number"),
+    OpenApiParameter("mine", bool, description="only households the user is caseworker of"),
 ]
 
 
@@ -321,19 +324,10 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return selectors.warning_queue(
                 user=self.request.user, filters=selectors.QueueFilter(status="")
             )
-        min_age = params.get("min_age_days")
-        return selectors.warning_queue(
-            user=self.request.user,
-            filters=selectors.QueueFilter(
-                status=params.get("status", Warning.Status.OPEN),
-                kind=params.get("kind", ""),
-                severity=params.get("severity", ""),
-                min_age_days=int(min_age) if min_age and min_age.isdigit() else None,
-                overdue=params.get("overdue", "") in {"1", "true", "on"},
-                area=params.get("area", ""),
-                q=params.get("q", ""),
-            ),
-        )
+        form = QueueFilterForm(params)  # the queue page's filters, checked the same way
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        return selectors.warning_queue(user=self.request.user, filters=form.filters())
 
     @extend_schema(parameters=QUEUE_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -201,3 +201,16 @@ def test_pages_in_english_on_request(staff, raised):
     client.cookies["django_language"] = "en"
     page = client.get("/crosscheck/warnings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Warnings" in page
+
+
+def test_queue_filters_are_the_pages_own(staff, raised):
+    """mine: only households the user is caseworker of; a bad filter is refused by name."""
+    raised.house_b.caseworker = staff.approver
+    raised.house_b.save()
+    client = login(staff.approver)
+    assert client.get("/api/crosscheck/warnings/").json()["count"] == 2
+    mine = client.get("/api/crosscheck/warnings/?mine=true").json()
+    assert [w["person_name"] for w in mine["results"]] == ["乙户主"]
+    response = client.get("/api/crosscheck/warnings/?min_age_days=soon&severity=dire")
+    assert response.status_code == 400
+    assert set(response.json()) == {"min_age_days", "severity"}
