@@ -17,9 +17,9 @@ from django.utils import timezone
 from civil_affairs.areas.models import Area
 from civil_affairs.core.idgen import make_id_number
 
-from . import loading, matching, services
+from . import loading, services
 from .kinds import default_mapping
-from .models import ExternalList, MatchRun, Threshold, Warning
+from .models import ExternalList, Threshold, Warning
 
 DEMO_MARK = "（演示）"
 SINCE = datetime.date(2026, 1, 1)
@@ -140,13 +140,7 @@ def load(areas: dict[str, Area]) -> None:
         _csv(["身份证号码", "姓名", "车辆价值", "号牌号码"], vehicles),
         "县公安局交警大队",
     )
-    run = MatchRun.objects.create(
-        area=county,
-        as_of=timezone.localdate(),
-        checks=["lists", "duplicates", "age"],
-        started_by=approver,
-    )
-    matching.run_inline(run)
+    services.run_start(actor=approver, area=county, inline=True)
     for warning in Warning.objects.filter(person=dismissed, status=Warning.Status.OPEN):
         services.warnings_dismiss(
             actor=_user("caseworker_b"),

@@ -150,8 +150,10 @@ def run_start(
     area: Area,
     checks: Sequence[str] | None = None,
     as_of: datetime.date | None = None,
+    inline: bool = False,
 ) -> MatchRun:
-    """Queue a matching run over `area`. `actor` None is the monthly schedule."""
+    """Queue a matching run over `area`. `actor` None is the monthly schedule. `inline`: run
+    it here and now, chunk after chunk (the demo data, tests of the SQL)."""
     if actor is not None:
         policy.require(actor, "crosscheck.run", area=area)
     wanted = list(checks) if checks else [c.value for c in MatchRun.Check]
@@ -171,6 +173,10 @@ def run_start(
         checks=wanted,
         started_by=actor,
     )
+    if inline:
+        from . import matching
+
+        return matching.run_inline(run)
     pk = run.pk
     transaction.on_commit(lambda: _queue_run(pk))
     return run

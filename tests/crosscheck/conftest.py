@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from civil_affairs.crosscheck import loading, matching, services
+from civil_affairs.crosscheck import loading, services
 from civil_affairs.crosscheck.kinds import default_mapping
 from civil_affairs.crosscheck.models import ExternalList, MatchRun
 from relief.models import Entitlement, EntitlementPeriod, Household, HouseholdMember
@@ -122,12 +122,9 @@ def deaths(actor: Any, area: Any, people: list[tuple[Any, str]], **kw: Any) -> E
 
 def run(area: Any, checks: list[str] | None = None, as_of: datetime.date | None = None) -> MatchRun:
     """A whole matching run in this process (chunks run one after the other)."""
-    record = MatchRun.objects.create(
-        area=area,
-        as_of=as_of or datetime.date(2026, 4, 20),
-        checks=checks or [c.value for c in MatchRun.Check],
+    return services.run_start(
+        actor=None, area=area, checks=checks, as_of=as_of or datetime.date(2026, 4, 20), inline=True
     )
-    return matching.run_inline(record)
 
 
 @pytest.fixture
