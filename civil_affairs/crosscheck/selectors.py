@@ -129,16 +129,22 @@ def warnings_by_ids(*, user: Any, ids: list[int]) -> list[Warning]:
 
 @dataclass
 class CaseView:
-    """The case side of a warning: the beneficiary, their household and benefits."""
+    """The case side of a warning: the beneficiary, their household and benefits.
+
+    Everything about the warned person is shown, wherever in the county it is paid: a
+    caseworker cannot resolve "paid twice" without seeing both payments. Their household's
+    members are other people, shown only to a user whose areas include that household;
+    otherwise `household_elsewhere` says where it is registered."""
 
     entitlements: list[Any]
     affected: list[Any]
     household: Any | None
     members: list[Any]
     payments: list[Any]
+    household_elsewhere: bool = False
 
 
-def warning_case(*, warning: Warning) -> CaseView:
+def warning_case(*, user: Any, warning: Warning) -> CaseView:
     from relief.models import Entitlement, HouseholdMember
 
     entitlements = list(
@@ -154,15 +160,19 @@ def warning_case(*, warning: Warning) -> CaseView:
     )
     members = []
     household = None
+    elsewhere = False
     if membership is not None:
         household = membership.household
-        members = list(household.members.select_related("person").order_by("pk"))
+        elsewhere = not policy.may(user, "household.view", household)
+        if not elsewhere:
+            members = list(household.members.select_related("person").order_by("pk"))
     return CaseView(
         entitlements=entitlements,
         affected=consequences.affected_entitlements(warning),
         household=household,
         members=members,
         payments=_recent_payments(warning),
+        household_elsewhere=elsewhere,
     )
 
 

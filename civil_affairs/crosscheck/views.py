@@ -95,7 +95,7 @@ def warning_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warning = selectors.warning_get(user=request.user, pk=pk)
-    case = selectors.warning_case(warning=warning)
+    case = selectors.warning_case(user=request.user, warning=warning)
     return _detail(request, warning, case)
 
 
@@ -140,7 +140,7 @@ def _detail(
 def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     warning = selectors.warning_get(user=request.user, pk=pk)
     policy.require(request.user, "warning.resolve", warning)
-    case = selectors.warning_case(warning=warning)
+    case = selectors.warning_case(user=request.user, warning=warning)
     form = ConfirmForm(request.POST, warning=warning, affected=case.affected)
     if form.is_valid():
         data = form.cleaned_data
@@ -195,7 +195,7 @@ def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Dismissed: %(count)d warnings.") % {"count": len(result.warnings)}
             )
             return redirect("crosscheck:warning_detail", pk=warning.pk)
-    case = selectors.warning_case(warning=warning)
+    case = selectors.warning_case(user=request.user, warning=warning)
     return _detail(request, warning, case, dismiss=form, status=400)
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from civil_affairs.crosscheck.models import ExternalList, MatchRun, Warning
 from civil_affairs.people.models import AccessLog
 from tests.conftest import login
+from tests.factories import PersonFactory
 
-from .conftest import DEATH_HEADER, csv_bytes, deaths, run
+from .conftest import DEATH_HEADER, csv_bytes, deaths, entitle, household_of, run
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,22 @@ def test_every_page_speaks_chinese(staff, raised):
         text = client.get(url).content.decode()
         for word in words:
             assert word in text, (url, word)
+
+
+def test_a_household_outside_the_users_areas_is_named_but_its_members_are_not(staff, areas):
+    """Paid in township A, living in a household registered in B: A's caseworker sees the
+    warned person's benefits, not who else lives in B's household; the county sees both."""
+    head = PersonFactory(area=areas.village_b, name="丙户主")
+    spouse = PersonFactory(area=areas.village_b, name="丙配偶")
+    house = household_of(head, spouse)
+    entitle(head, "dibao", "530.00", household=house, area=areas.village_a)
+    deaths(staff.approver, areas.county, [(head, "2026-03-10")])
+    run(areas.county)
+    warning = Warning.objects.get(person=head, rule__reach="person")
+    page = login(staff.caseworker_a).get(f"/crosscheck/warnings/{warning.pk}/").content.decode()
+    assert "530.00" in page
+    assert "丙配偶" not in page
+    assert "不在您的辖区内" in page
+    county = login(staff.approver).get(f"/crosscheck/warnings/{warning.pk}/").content.decode()
+    assert "丙配偶" in county
+    assert "不在您的辖区内" not in county
