@@ -24,6 +24,7 @@ faster of its two floors, and the median and the worst are reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import os
@@ -40,6 +41,7 @@ from typing import Any
 
 import psycopg
 
+from bench._database import bench_database, database_url
 from civil_affairs.core.idgen import make_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,25 +66,8 @@ def _options(args: list[str]) -> argparse.Namespace:
     return parser.parse_args(args)
 
 
-def _server_url() -> str:
-    return os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 def _bench_url() -> str:
-    base, _slash, _name = _server_url().rpartition("/")
-    return f"{base}/{BENCH_DB}"
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(_server_url(), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _use_bench_database() -> None:
-    from django.db import connections
-
-    connections["default"].close()
-    connections["default"].settings_dict["NAME"] = BENCH_DB
+    return database_url(BENCH_DB)
 
 
 def _write_list(path: Path, rows: int, hits: list[str], seed: int = 2026) -> None:
@@ -170,6 +155,11 @@ def _start_worker(queue: str, media: str) -> subprocess.Popen[bytes]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    worker.wait(timeout=30)
 
 
 def _wait(check: Any, what: str, timeout: float = 3600) -> Any:
@@ -262,16 +252,12 @@ def run(args: list[str]) -> dict[str, Any]:
 
     from civil_affairs.celery import app
 
-    if not options.reuse:
-        _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        _admin(f"CREATE DATABASE {BENCH_DB}")
-    worker = None
-    media = ""
     figures: dict[str, Any] = {"persons": options.persons, "list_rows": rows}
-    try:
-        _use_bench_database()
-        call_command("migrate", verbosity=0)
-        if options.reuse:
+    with contextlib.ExitStack() as cleanup:
+        existing = cleanup.enter_context(
+            bench_database(BENCH_DB, keep=options.keep or options.reuse, reuse=options.reuse)
+        )
+        if existing:
             _clear_lists()
         else:
             from civil_affairs.core import demo
@@ -296,6 +282,8 @@ def run(args: list[str]) -> dict[str, Any]:
             ]
             conn.execute("VACUUM ANALYZE")
         media = tempfile.mkdtemp(prefix="crosscheck-bench-")
+        if not options.keep:  # the list file and the stored uploads
+            cleanup.callback(shutil.rmtree, media, ignore_errors=True)
         settings.MEDIA_ROOT = media
         settings.FILE_UPLOAD_TEMP_DIR = media
         path = Path(media) / "deaths.csv"
@@ -313,6 +301,7 @@ def run(args: list[str]) -> dict[str, Any]:
             queue = f"crosscheck-bench-{uuid.uuid4().hex[:8]}"
             app.conf.task_default_queue = queue
             worker = _start_worker(queue, media)
+            cleanup.callback(_stop, worker)
             app.control.ping(timeout=1.0)
             time.sleep(3)  # let the worker's processes start
         ratios = []
@@ -335,17 +324,6 @@ def run(args: list[str]) -> dict[str, Any]:
         figures["ratio_median"] = round(statistics.median(ratios), 2)
         figures["ratio_worst"] = round(max(ratios), 2)
         figures["target"] = "ratio <= 2"
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
-        from django.db import connections
-
-        connections["default"].close()
-        if not options.keep and not options.reuse:
-            _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        if media and not options.keep:
-            shutil.rmtree(media, ignore_errors=True)  # the list file and the stored upload
     return figures
 
 

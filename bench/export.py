@@ -135,14 +135,8 @@ def run(args: list[str]) -> dict[str, Any]:
     options = parser.parse_args(args)
     rows = max(10, int(options.rows * options.scale))
 
-    from bench.payroll import (
-        bench_database,
-        clear_payrolls,
-        database_url,
-        fill,
-        finance_user,
-        generate_inline,
-    )
+    from bench._database import bench_database, database_url
+    from bench.payroll import clear_payrolls, fill, finance_user, generate_inline
 
     figures: dict[str, Any] = {"rows": rows}
     with bench_database(BENCH_DATABASE, keep=options.keep, reuse=options.reuse) as existing:

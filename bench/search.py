@@ -21,22 +21,6 @@ from typing import Any
 BENCH_DATABASE = "relief_bench"
 
 
-def _switch_database(name: str) -> None:
-    from django.conf import settings
-    from django.db import connections
-
-    connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = name
-    connections["default"].settings_dict["NAME"] = name
-
-
-def _admin_sql(sql: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-
-
 def _timed(fn: Any, queries: list[str]) -> list[float]:
     times = []
     for query in queries:
@@ -63,19 +47,13 @@ def run(args: list[str]) -> dict[str, Any]:
     options = parser.parse_args(args)
     households = options.households or max(1, int(options.persons * 0.4))
 
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
-    original = settings.DATABASES["default"]["NAME"]
-    if original == BENCH_DATABASE:
-        raise SystemExit("DATABASE_URL names the bench database itself: point it at another one")
-    _admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-    _admin_sql(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    _switch_database(BENCH_DATABASE)
+    from bench._database import bench_database
+
     figures: dict[str, Any] = {"persons": options.persons, "households": households}
-    try:
-        call_command("migrate", verbosity=0)
+    with bench_database(BENCH_DATABASE, keep=options.keep, reuse=False):
         started = time.monotonic()
         call_command("bench_data", persons=options.persons, households=households, verbosity=0)
         figures["bench_data_seconds"] = round(time.monotonic() - started, 1)
@@ -83,10 +61,6 @@ def run(args: list[str]) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             figures["database_size"] = cursor.fetchone()[0]
-    finally:
-        _switch_database(original)
-        if not options.keep:
-            _admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
     figures["target_ms"] = 50
     return figures
 
