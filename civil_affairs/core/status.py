@@ -46,6 +46,20 @@ def transition(
     )
 
 
+def first_status(
+    obj: models.Model, *, actor: Any, note: str = "", field: str = "status"
+) -> StatusChange:
+    """Record an object's first status (from nothing), right after it is created."""
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        old_status="",
+        new_status=getattr(obj, field),
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+    )
+
+
 def history(obj: models.Model) -> models.QuerySet[StatusChange]:
     return StatusChange.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk

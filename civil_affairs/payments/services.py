@@ -34,7 +34,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
-from civil_affairs.core.status import transition
+from civil_affairs.core.status import first_status, transition
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
 
@@ -66,18 +66,6 @@ ANALYZE_AFTER = 10_000  # new rows after which a generation refreshes the table'
 def _lock(kind: int, key: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, key])
-
-
-def _created(obj: Any, actor: Any, status: str, note: str = "") -> None:
-    """The first StatusChange of an object (from nothing to its first status)."""
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        old_status="",
-        new_status=status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-    )
 
 
 def county_of(area: Area) -> Area:
@@ -310,7 +298,7 @@ def payroll_generate(
             generation_started_at=now,
         )
         payroll.areas.set(chosen)
-        _created(payroll, actor, Payroll.Status.GENERATING, _("Generation started."))
+        first_status(payroll, actor=actor, note=_("Generation started."))
     else:
         payroll.generation_started_at = now
         payroll.generation_finished_at = None
@@ -976,11 +964,8 @@ def payroll_reissue(
         note=note,
     )
     payroll.areas.set([covering])
-    _created(
-        payroll,
-        actor,
-        Payroll.Status.DRAFT,
-        note or _("Reissue of %(count)d rows.") % {"count": len(rows)},
+    first_status(
+        payroll, actor=actor, note=note or _("Reissue of %(count)d rows.") % {"count": len(rows)}
     )
     for row in rows:
         row.reissued = True
@@ -1135,7 +1120,7 @@ def overpayment_register(
         )
         overpayment._history_user = actor  # type: ignore[attr-defined]
         overpayment.save()
-        _created(overpayment, actor, Overpayment.Status.TO_RECOVER, reason.strip())
+        first_status(overpayment, actor=actor, note=reason.strip())
         result.append(overpayment)
     return result
 

@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
-from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
-from civil_affairs.core.status import transition
+from civil_affairs.core.status import first_status, transition
 from civil_affairs.core.validators import validate_no_formula
 
 from .. import calc
@@ -209,21 +208,8 @@ def application_create(
         created_by=actor,
     )
     _save(application, actor)
-    StatusChange.objects.create(
-        content_type_id=_content_type_id(),
-        object_id=application.pk,
-        old_status="",
-        new_status=S.APPLIED,
-        actor=actor,
-        note=_("Registered."),
-    )
+    first_status(application, actor=actor, note=_("Registered."))
     return application
-
-
-def _content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(Application).pk
 
 
 @transaction.atomic
