@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -86,8 +87,11 @@ class PayrollViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         codes = data.validated_data.get("areas") or []
         areas = list(Area.objects.filter(code__in=codes))
-        if len(areas) != len(set(codes)):
-            raise serializers.ValidationError({"areas": ["Unknown area code."]})
+        unknown = sorted(set(codes) - {a.code for a in areas})
+        if unknown:
+            raise serializers.ValidationError(
+                {"areas": [_("Unknown area code: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+            )
         payroll = services.payroll_generate(
             actor=request.user,
             month=data.validated_data["month"],

@@ -37,6 +37,15 @@ def test_generate_through_the_api(staff, areas):
     )
     assert refused.status_code == 400
     assert "programs" in refused.json()
+    unknown = client.post(
+        "/api/payrolls/",
+        {"month": "2026-11", "programs": ["dibao"], "areas": ["430922", "999999"]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert unknown.status_code == 400
+    assert unknown.json() == {"areas": ["Unknown area code: 999999."]}
+    assert not Payroll.objects.exclude(pk=pk).exists()
 
 
 def test_generate_refused_for_other_roles(staff):
