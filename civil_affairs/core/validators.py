@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -133,6 +134,21 @@ def parse_disability_certificate(value: str) -> DisabilityCertificate:
             code="disability_grade",
         )
     return DisabilityCertificate(id_number, DISABILITY_TYPES[type_digit], int(grade_digit))
+
+
+def clean_text(value: Any, field: str, *, required: bool = False, max_length: int = 0) -> str:
+    """A text field of a service's input, stripped: required, at most `max_length` characters
+    (0: no limit), not a spreadsheet formula. Errors name the field."""
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError({field: _("This field is required.")})
+    try:
+        validate_no_formula(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    if max_length and len(text) > max_length:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
+    return text
 
 
 def validate_no_formula(value: str) -> None:

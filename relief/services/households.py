@@ -22,6 +22,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.validators import (
     clean_id_number,
+    clean_text,
     parse_disability_certificate,
     validate_no_formula,
 )
@@ -125,13 +126,7 @@ def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
                 errors.setdefault(field, []).extend(exc.messages)
 
     def text(field: str, max_length: int, required: bool = False) -> str:
-        value = str(data.get(field) or "").strip()
-        if required and not value:
-            raise ValidationError({field: _("This field is required.")})
-        validate_no_formula(value)
-        if len(value) > max_length:
-            raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
-        return value
+        return clean_text(data.get(field), field, required=required, max_length=max_length)
 
     run("id_number", lambda: _id_number(data.get("id_number")))
     run("name", lambda: text("name", 50, required=True))

@@ -16,22 +16,11 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import transition
-from civil_affairs.core.validators import validate_no_formula
+from civil_affairs.core.validators import clean_text
 from civil_affairs.people.models import Person
 
 from .. import calc
 from ..models import HomelessCase, HomelessService, HouseholdMember, MedicalAid, PatrolZone
-
-
-def _text(value: str, field: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("This field is required.")})
-    try:
-        validate_no_formula(value)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-    return value
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -54,8 +43,8 @@ def patrol_zone_create(*, actor: Any, area: Area, name: str, description: str = 
     policy.require(actor, "homeless.manage", area=area)
     zone = PatrolZone(
         area=area,
-        name=_text(name, "name", required=True),
-        description=_text(description, "description"),
+        name=clean_text(name, "name", required=True),
+        description=clean_text(description, "description"),
     )
     zone._history_user = actor  # type: ignore[attr-defined]
     zone.save()
@@ -69,9 +58,9 @@ def patrol_zone_update(*, actor: Any, zone: PatrolZone, **changes: Any) -> Patro
         raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
     policy.require(actor, "homeless.manage", zone)
     if "name" in changes:
-        changes["name"] = _text(changes["name"], "name", required=True)
+        changes["name"] = clean_text(changes["name"], "name", required=True)
     if "description" in changes:
-        changes["description"] = _text(changes["description"], "description")
+        changes["description"] = clean_text(changes["description"], "description")
     for field, value in changes.items():
         setattr(zone, field, value)
     zone._history_user = actor  # type: ignore[attr-defined]
@@ -99,9 +88,9 @@ def homeless_intake(
         area=area,
         zone=zone,
         person=person,
-        name=_text(name, "name", required=True),
+        name=clean_text(name, "name", required=True),
         found_on=found_on,
-        found_place=_text(found_place, "found_place"),
+        found_place=clean_text(found_place, "found_place"),
     )
     case._history_user = actor  # type: ignore[attr-defined]
     case.save()
@@ -131,7 +120,7 @@ def homeless_give_service(
         kind=kind,
         given_on=given_on,
         cost=_money(cost, "cost"),
-        note=_text(note, "note"),
+        note=clean_text(note, "note"),
     )
     service._history_user = actor  # type: ignore[attr-defined]
     service.save()
@@ -150,7 +139,7 @@ def homeless_close(
     """Returned home, placed, long-stay resident, or left on their own."""
     policy.require(actor, "homeless.manage", case)
     _not_future(on, "on")
-    destination = _text(destination, "destination")
+    destination = clean_text(destination, "destination")
     if outcome in (HomelessCase.Status.RETURNED, HomelessCase.Status.PLACED) and not destination:
         raise ValidationError(
             {"destination": _("Give the home address or the institution placed in.")}
@@ -203,7 +192,7 @@ def medical_aid_record(
     aid_row = MedicalAid(
         person=person,
         household=household,
-        hospital=_text(hospital, "hospital", required=True),
+        hospital=clean_text(hospital, "hospital", required=True),
         treated_on=treated_on,
         total_cost=total,
         insurance_paid=insurance,

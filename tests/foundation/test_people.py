@@ -78,3 +78,26 @@ def test_reveal_is_logged(staff, person_a):
     )
     log = AccessLog.objects.get()
     assert (log.user, log.person, log.action) == (staff.caseworker_a, person_a, "view_id")
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "error"),
+    [
+        ("  王五 ", {}, None),
+        ("", {"required": True}, "This field is required."),
+        ("=HYPERLINK(1)", {}, "formula"),
+        ("长" * 6, {"max_length": 5}, "At most 5 characters."),
+    ],
+)
+def test_service_text_is_stripped_and_checked_under_its_field_name(value, kwargs, error):
+    from django.utils import translation
+
+    from civil_affairs.core.validators import clean_text
+
+    if error is None:
+        assert clean_text(value, "name", **kwargs) == "王五"
+        return
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        clean_text(value, "name", **kwargs)
+    assert list(caught.value.message_dict) == ["name"]
+    assert error in caught.value.message_dict["name"][0]
