@@ -136,6 +136,17 @@ def parse_disability_certificate(value: str) -> DisabilityCertificate:
     return DisabilityCertificate(id_number, DISABILITY_TYPES[type_digit], int(grade_digit))
 
 
+def compact_account(value: str) -> str:
+    """A bank account number as typed (6227 0000 1111 2222) without its spaces."""
+    return "".join(str(value or "").split())
+
+
+def validate_bank_account(value: str) -> None:
+    """A bank account number as the banks' payment files carry it: 8 to 32 digits."""
+    if not value.isdigit() or not 8 <= len(value) <= 32:
+        raise ValidationError(_("An account number is 8 to 32 digits."), code="bank_account")
+
+
 def clean_text(value: Any, field: str, *, required: bool = False, max_length: int = 0) -> str:
     """A text field of a service's input, stripped: required, at most `max_length` characters
     (0: no limit), not a spreadsheet formula. Errors name the field."""

@@ -35,6 +35,7 @@ from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import first_status, transition
+from civil_affairs.core.validators import compact_account, validate_bank_account
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
 
@@ -871,9 +872,11 @@ def payment_correct_account(
     policy.require(actor, "payment.correct", payment)
     if payment.status != Payment.Status.FAILED or payment.reissued:
         raise ValidationError(_("Only a failed row not yet reissued needs a new account."))
-    account = "".join(bank_account.split())
-    if not account.isdigit() or not 8 <= len(account) <= 32:
-        raise ValidationError({"bank_account": _("An account number is 8 to 32 digits.")})
+    account = compact_account(bank_account)
+    try:
+        validate_bank_account(account)  # also required here, unlike on a person's record
+    except ValidationError as exc:
+        raise ValidationError({"bank_account": exc.messages}) from None
     if not bank_name.strip():
         raise ValidationError({"bank_name": _("Name the bank.")})
     return people_services.person_update(

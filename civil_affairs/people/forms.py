@@ -18,7 +18,7 @@ class PersonForm(BootstrapForm):
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     bank_name = forms.CharField(label=_("bank"), max_length=100, required=False)
-    bank_account = forms.CharField(label=_("bank account"), max_length=32, required=False)
+    bank_account = forms.CharField(label=_("bank account"), max_length=40, required=False)
 
     def __init__(self, *args: Any, user: Any, person: Person | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from civil_affairs.core.models import TimeStampedModel
 from civil_affairs.core.validators import (
     mask_account,
     mask_id_number,
+    validate_bank_account,
     validate_id_number,
     validate_no_formula,
 )
@@ -38,7 +39,9 @@ class Person(TimeStampedModel):
         "areas.Area", on_delete=models.PROTECT, related_name="people", verbose_name=_("area")
     )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=32, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=32, blank=True, validators=[validate_bank_account]
+    )
     death_date = models.DateField(_("date of death"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

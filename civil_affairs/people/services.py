@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.validators import clean_id_number, id_facts
+from civil_affairs.core.validators import clean_id_number, compact_account, id_facts
 
 from .models import AccessLog, Person
 
@@ -42,7 +42,7 @@ def person_create(
         phone=phone,
         address=address,
         bank_name=bank_name,
-        bank_account=bank_account,
+        bank_account=compact_account(bank_account),
         birth_date=facts.birth_date,
         sex=facts.sex,
     )
@@ -61,6 +61,8 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     policy.require(actor, "person.update", person)
     if "area" in changes:
         policy.require_area_choice(actor, "person.update", changes["area"])
+    if "bank_account" in changes:
+        changes["bank_account"] = compact_account(changes["bank_account"])
     for field, value in changes.items():
         setattr(person, field, value)
     person._history_user = actor  # type: ignore[attr-defined]

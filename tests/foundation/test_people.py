@@ -101,3 +101,16 @@ def test_service_text_is_stripped_and_checked_under_its_field_name(value, kwargs
         clean_text(value, "name", **kwargs)
     assert list(caught.value.message_dict) == ["name"]
     assert error in caught.value.message_dict["name"][0]
+
+
+def test_a_bank_account_is_8_to_32_digits_and_kept_without_spaces(staff, person_a):
+    updated = services.person_update(
+        actor=staff.caseworker_a, person=person_a, bank_account="6227 0000 1111 2222"
+    )
+    assert updated.bank_account == "6227000011112222"
+    for bad in ("62-27", "1234567", "6" * 33):
+        with pytest.raises(ValidationError) as caught:
+            services.person_update(actor=staff.caseworker_a, person=person_a, bank_account=bad)
+        assert list(caught.value.message_dict) == ["bank_account"]
+    person_a.refresh_from_db()
+    assert person_a.bank_account == "6227000011112222"
