@@ -3,7 +3,6 @@ checked with services.clean_member, the same function the import uses)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -14,24 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.forms import BootstrapForm, add_service_errors
-from civil_affairs.core.months import first_of_month
+from civil_affairs.core.forms import BootstrapForm, MonthField, add_service_errors
 
 from . import services
 from .models import Application, HomelessCase, HomelessService, Household, HouseholdMember, Review
 
 Member = HouseholdMember
-
-
-class MonthField(forms.DateField):
-    """A month (<input type="month">), returned as its first day."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        day = super().to_python(value)
-        return first_of_month(day) if day else None
 
 
 class DateInput(forms.DateInput):
