@@ -53,7 +53,8 @@ def apply(
     new_amount: Decimal | None,
     reason: str,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Change each entitlement; register overpayments for stops and suspensions."""
+    """Change each entitlement and register what was paid for those months but not due: the
+    whole payment after a stop or suspension, the part above the new amount after a cut."""
     changed: list[dict[str, Any]] = []
     overpayments: list[Any] = []
     if not entitlements:
@@ -89,7 +90,7 @@ def apply(
                 "amount": str(new_amount) if new_amount is not None else None,
             }
         )
-        if action in {Action.STOP, Action.SUSPEND}:
+        if action in {Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT}:
             overpayments.extend(
                 overpayment_register(
                     actor=actor,
@@ -98,6 +99,8 @@ def apply(
                     from_month=effective_month,
                     reason=reason,
                     source=f"crosscheck.warning:{warning.pk}",
+                    # a lower amount: only what was paid above it is to recover
+                    due_amount=new_amount if action == Action.CHANGE_AMOUNT else None,
                 )
             )
     return changed, overpayments

@@ -1091,12 +1091,16 @@ def overpayment_register(
     from_month: datetime.date,
     reason: str,
     source: str = "",
+    due_amount: Decimal | None = None,
 ) -> list[Overpayment]:
     """Every PAID row of `person` and `program` from `from_month` on becomes an overpayment
-    to recover. Idempotent: a row already registered is returned as it is, never twice."""
+    to recover: the whole amount, or with `due_amount` (a benefit reduced from that month)
+    only what was paid above it. Idempotent: a row already registered is returned as it is,
+    never twice."""
     policy.require(actor, "overpayment.register", person)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the recovery.")})
+    due = to_yuan(due_amount) if due_amount is not None else ZERO
     from_month = first_of_month(from_month)
     paid = (
         Payment.objects.select_for_update(of=("self",))
@@ -1110,13 +1114,15 @@ def overpayment_register(
         if existing is not None:
             result.append(existing)
             continue
+        if payment.amount <= due:
+            continue  # nothing paid above what was due
         overpayment = Overpayment(
             payment=payment,
             person=person,
             program=program,
             month=payment.month,
             area=payment.area,
-            amount=payment.amount,
+            amount=payment.amount - due,
             reason=reason.strip()[:300],
             source=source[:100],
             registered_by=actor,

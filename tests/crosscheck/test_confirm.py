@@ -247,3 +247,34 @@ def test_a_stranger_on_the_list_is_nobody_to_stop(staff, areas):
     stranger = PersonFactory(area=areas.village_a)
     deaths(staff.approver, areas.county, [(stranger, "2026-03-10")])
     assert run(areas.county).warnings_created == 0
+
+
+def test_a_lower_amount_lists_what_was_paid_above_it(staff, areas):
+    """Confirmed as a cut from April to 300.00: April to June were paid 620.00, so 320.00 of
+    each is to recover; a raise recovers nothing."""
+    member = beneficiary(areas.village_a, "dibao", "620.00", start=JAN)
+    household_of(member)
+    _paid_payrolls(staff, [JAN, APR, MAY, JUN])
+    header = ["身份证号码", "姓名", "工作单位"]
+    upload(
+        staff.approver,
+        areas.county,
+        "public_payroll",
+        csv_bytes([[member.id_number, "", "县水利局"]], header),
+    )
+    run(areas.county)
+    warning = Warning.objects.get(person=member)
+    result = services.warnings_confirm(
+        actor=staff.caseworker_a,
+        warnings=[warning],
+        action="change_amount",
+        effective_month=APR,
+        new_amount=Decimal("300"),
+    )
+    assert [(o.month, o.amount) for o in result.overpayments] == [
+        (APR, Decimal("320.00")),
+        (MAY, Decimal("320.00")),
+        (JUN, Decimal("320.00")),
+    ]
+    warning.refresh_from_db()
+    assert [o["amount"] for o in warning.outcome["overpayments"]] == ["320.00"] * 3

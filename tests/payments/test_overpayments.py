@@ -52,6 +52,31 @@ def test_register_turns_paid_months_into_overpayments_once(staff, paid_person):
     assert selectors.paid_months(paid_person, "dibao", NOV) == [NOV, DEC]
 
 
+def test_a_reduced_amount_recovers_only_what_was_paid_above_it(staff, paid_person):
+    cut = services.overpayment_register(
+        actor=staff.caseworker_a,
+        person=paid_person,
+        program="dibao",
+        from_month=NOV,
+        reason="收入增加",
+        due_amount=Decimal("350"),
+    )
+    assert [(o.month, o.amount) for o in cut] == [
+        (NOV, Decimal("150.00")),
+        (DEC, Decimal("150.00")),
+    ]
+    raised = services.overpayment_register(
+        actor=staff.caseworker_a,
+        person=paid_person,
+        program="disability_living",
+        from_month=NOV,
+        reason="调高",
+        due_amount=Decimal("120"),
+    )
+    assert raised == []
+    assert Overpayment.objects.count() == 2
+
+
 def test_register_needs_a_reason_and_the_persons_area(staff, paid_person):
     with pytest.raises(ValidationError):
         services.overpayment_register(
