@@ -598,6 +598,19 @@ class Application(TimeStampedModel):
     def is_monthly(self) -> bool:
         return self.program != self.Kind.TEMPORARY
 
+    @property
+    def in_crosscheck(self) -> bool:
+        """From the cross-check request until the decision: the page then shows what other
+        departments' lists say about the household."""
+        S = self.Status
+        return self.status in {
+            S.CROSSCHECK_REQUESTED,
+            S.CROSSCHECK_CLEARED,
+            S.IN_NOTICE,
+            S.SUBMITTED,
+            S.REVIEWED,
+        }
+
 
 class HomeVisit(TimeStampedModel):
     """The home visit (入户调查) of an application."""

@@ -13,7 +13,7 @@ from civil_affairs.people.models import AccessLog
 from tests.conftest import login
 from tests.factories import PersonFactory
 
-from .conftest import DEATH_HEADER, csv_bytes, deaths, entitle, household_of, run
+from .conftest import DEATH_HEADER, csv_bytes, deaths, entitle, household_of, run, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +288,49 @@ def test_a_household_outside_the_users_areas_is_named_but_its_members_are_not(st
     county = login(staff.approver).get(f"/crosscheck/warnings/{warning.pk}/").content.decode()
     assert "丙配偶" in county
     assert "不在您的辖区内" not in county
+
+
+def test_an_application_at_its_cross_check_shows_what_the_lists_say(staff, areas):
+    """The case step "cross-check" of relief's applications: the page lists the rows of
+    loaded lists that name a member of the household (and nothing before the request)."""
+    from relief import services as relief
+
+    head = PersonFactory(area=areas.village_a, name="丁户主")
+    spouse = PersonFactory(area=areas.village_a, name="丁配偶")
+    house = household_of(head, spouse)
+    stranger = PersonFactory(area=areas.village_a, name="路人")
+    worker = staff.caseworker_a
+    application = relief.application_create(
+        actor=worker,
+        household=house,
+        person_id=head.pk,
+        program="dibao",
+        applied_on=timezone.localdate() - datetime.timedelta(days=5),
+    )
+    upload(
+        staff.approver,
+        areas.county,
+        "vehicle",
+        csv_bytes(
+            [[spouse.id_number, "丁配偶", "86000", "湘H12345"], [stranger.id_number, "", "1", ""]],
+            ["身份证号码", "姓名", "车辆价值", "号牌号码"],
+        ),
+    )
+    url = f"/relief/applications/{application.pk}/"
+    assert 'id="crosscheck-hits"' not in login(worker).get(url).content.decode()
+    relief.application_accept(actor=worker, application=application)
+    relief.application_record_visit(
+        actor=worker,
+        application=application,
+        visited_on=application.applied_on,
+        visitors="张敏",
+        findings="属实",
+    )
+    relief.application_request_crosscheck(actor=worker, application=application)
+    page = login(worker).get(url).content.decode()
+    assert 'id="crosscheck-hits"' in page
+    panel = page.split('id="crosscheck-hits"')[1].split("</table>")[0]
+    assert "丁配偶" in panel
+    assert "车辆价值: 86000" in panel
+    assert "县公安局" in panel
+    assert "路人" not in panel

@@ -30,3 +30,14 @@ def crosscheck_home_panel(context: dict[str, Any]) -> dict[str, Any]:
         "supervisor": supervisor,
         "overdue": selectors.overdue_summary(user=user) if supervisor else [],
     }
+
+
+@register.inclusion_tag("crosscheck/_household_hits.html", takes_context=True)
+def crosscheck_household_hits(context: dict[str, Any], household: Any) -> dict[str, Any]:
+    """`{% crosscheck_household_hits household %}`: the loaded lists' rows naming the
+    household's members (relief's application page, at its cross-check step)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not policy.may(user, "household.view", household):
+        return {"show": False}
+    return {"show": True, "hits": selectors.household_hits(user=user, household=household)}
