@@ -602,13 +602,12 @@ class Application(TimeStampedModel):
     def in_crosscheck(self) -> bool:
         """From the cross-check request until the decision: the page then shows what other
         departments' lists say about the household."""
-        S = self.Status
         return self.status in {
-            S.CROSSCHECK_REQUESTED,
-            S.CROSSCHECK_CLEARED,
-            S.IN_NOTICE,
-            S.SUBMITTED,
-            S.REVIEWED,
+            self.Status.CROSSCHECK_REQUESTED,
+            self.Status.CROSSCHECK_CLEARED,
+            self.Status.IN_NOTICE,
+            self.Status.SUBMITTED,
+            self.Status.REVIEWED,
         }
 
 
