@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -22,6 +23,7 @@ from civil_affairs.areas.models import Area
 from . import selectors, services
 from .models import Application, Entitlement, EntitlementPeriod, Household, HouseholdMember
 from .services.households import MEMBER_FIELDS
+from .steps import STEP_BY_NAME
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -181,7 +183,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(serializers.Serializer):
-    """What a step may carry: each step reads the fields it needs."""
+    """What a step may carry (for the schema): each step checks the fields it needs with its
+    page's form (relief/steps.py)."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -195,47 +198,10 @@ class StepSerializer(serializers.Serializer):
 
 
 def _required(data: dict[str, Any], name: str) -> Any:
-    """The value of a field this step needs, or a 400 naming it."""
+    """The value of a field this action needs, or a 400 naming it."""
     if data.get(name) in (None, ""):
         raise serializers.ValidationError({name: [_("This field is required.")]})
     return data[name]
-
-
-STEP_CALLS: dict[str, Any] = {
-    "accept": lambda u, a, d: services.application_accept(actor=u, application=a, note=d["note"]),
-    "visit": lambda u, a, d: services.application_record_visit(
-        actor=u,
-        application=a,
-        visited_on=_required(d, "visited_on"),
-        visitors=d["visitors"],
-        findings=d["findings"],
-    ),
-    "request_crosscheck": lambda u, a, d: services.application_request_crosscheck(
-        actor=u, application=a, note=d["note"]
-    ),
-    "clear_crosscheck": lambda u, a, d: services.application_clear_crosscheck(
-        actor=u, application=a, result=d["result"]
-    ),
-    "start_notice": lambda u, a, d: services.application_start_notice(
-        actor=u, application=a, start=_required(d, "start")
-    ),
-    "submit": lambda u, a, d: services.application_submit(
-        actor=u, application=a, objections=d["objections"]
-    ),
-    "review": lambda u, a, d: services.application_review(
-        actor=u, application=a, opinion=d["opinion"]
-    ),
-    "approve": lambda u, a, d: services.application_approve(actor=u, application=a, note=d["note"]),
-    "pay_first": lambda u, a, d: services.application_pay_first(
-        actor=u, application=a, note=d["note"]
-    ),
-    "refuse": lambda u, a, d: services.application_refuse(
-        actor=u, application=a, reason=d["reason"]
-    ),
-    "withdraw": lambda u, a, d: services.application_withdraw(
-        actor=u, application=a, reason=d["reason"]
-    ),
-}
 
 
 class ApplicationViewSet(
@@ -260,9 +226,11 @@ class ApplicationViewSet(
 
     def _step(self, request: Request, pk: str, step: str) -> Response:
         application = self.get_object()
-        params = StepSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        STEP_CALLS[step](request.user, application, dict(params.validated_data))
+        definition = STEP_BY_NAME[step]
+        form = definition.form(request.data, request.FILES)  # the page's form, the same checks
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        definition.call(request.user, application, form.cleaned_data, request.FILES)
         application.refresh_from_db()
         return Response(self.get_serializer(application).data, status=status.HTTP_200_OK)
 

@@ -3,7 +3,7 @@ checked with services.clean_member, the same function the import uses)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,7 +56,7 @@ class HouseholdForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, household: Household | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = policy.scope(
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = policy.scope(
             user, Area.objects.filter(level=Area.Level.VILLAGE)
         )
         if household is not None:
@@ -158,7 +158,7 @@ class ApplicationForm(BootstrapForm):
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
             (m.person_id, f"{m.person.name}（{m.get_relationship_display()}）")
             for m in household.members.select_related("person")
         ]
@@ -213,7 +213,7 @@ class BulkApproveForm(forms.Form):
 
     def __init__(self, *args: Any, queue: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["applications"].choices = [(a.pk, a.pk) for a in queue]
+        cast(forms.ChoiceField, self.fields["applications"]).choices = [(a.pk, a.pk) for a in queue]
 
 
 class ReviewCompleteForm(BootstrapForm):
@@ -253,8 +253,9 @@ class HomelessIntakeForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, zones: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = policy.scope(user, Area.objects.all())
-        self.fields["zone"].queryset = zones
+        areas = policy.scope(user, Area.objects.all())
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
+        cast(forms.ModelChoiceField, self.fields["zone"]).queryset = zones
 
 
 class HomelessServiceForm(BootstrapForm):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
@@ -23,6 +20,7 @@ from civil_affairs.core.months import add_months, first_of_month
 
 from .. import calc, forms, selectors, services
 from ..models import Application, VisitPhoto
+from ..steps import STEP_BY_NAME, allowed_steps
 
 S = Application.Status
 
@@ -51,170 +49,6 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "relief/application_form.html", {"form": form, "household": household})
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: Any
-    form: type[Any]
-    statuses: frozenset[str]
-    actions: tuple[str, ...]
-    call: Callable[..., Any]
-    style: str = "primary"
-
-
-def _visit(actor: Any, application: Application, data: dict[str, Any], files: Any) -> Any:
-    return services.application_record_visit(
-        actor=actor,
-        application=application,
-        visited_on=data["visited_on"],
-        visitors=data["visitors"],
-        findings=data["findings"],
-        photos=data.get("photos") or [],
-    )
-
-
-CASEWORK = ("application.casework",)
-APPROVERS = ("application.approve", "application.approve_delegated")
-STEPS = [
-    Step(
-        "accept",
-        gettext_lazy("Accept"),
-        forms.AcceptForm,
-        frozenset({S.APPLIED}),
-        CASEWORK,
-        lambda actor, a, d, f: services.application_accept(
-            actor=actor, application=a, note=d["note"]
-        ),
-    ),
-    Step(
-        "visit",
-        gettext_lazy("Record the home visit"),
-        forms.VisitForm,
-        frozenset({S.ACCEPTED}),
-        CASEWORK,
-        _visit,
-    ),
-    Step(
-        "request_crosscheck",
-        gettext_lazy("Request the cross-check"),
-        forms.AcceptForm,
-        frozenset({S.VISITED}),
-        CASEWORK,
-        lambda actor, a, d, f: services.application_request_crosscheck(
-            actor=actor, application=a, note=d["note"]
-        ),
-    ),
-    Step(
-        "clear_crosscheck",
-        gettext_lazy("Record the cross-check result"),
-        forms.CrosscheckResultForm,
-        frozenset({S.CROSSCHECK_REQUESTED}),
-        CASEWORK,
-        lambda actor, a, d, f: services.application_clear_crosscheck(
-            actor=actor, application=a, result=d["result"]
-        ),
-    ),
-    Step(
-        "start_notice",
-        gettext_lazy("Start the public notice"),
-        forms.NoticeForm,
-        frozenset({S.CROSSCHECK_CLEARED}),
-        CASEWORK,
-        lambda actor, a, d, f: services.application_start_notice(
-            actor=actor, application=a, start=d["start"]
-        ),
-    ),
-    Step(
-        "submit",
-        gettext_lazy("Submit to the township"),
-        forms.SubmitForm,
-        frozenset({S.IN_NOTICE}),
-        CASEWORK,
-        lambda actor, a, d, f: services.application_submit(
-            actor=actor, application=a, objections=d["objections"]
-        ),
-    ),
-    Step(
-        "review",
-        gettext_lazy("Pass the township review"),
-        forms.ReviewForm,
-        frozenset({S.SUBMITTED}),
-        ("application.review",),
-        lambda actor, a, d, f: services.application_review(
-            actor=actor, application=a, opinion=d["opinion"]
-        ),
-    ),
-    Step(
-        "approve",
-        gettext_lazy("Approve"),
-        forms.ApproveForm,
-        frozenset({S.REVIEWED}),
-        APPROVERS,
-        lambda actor, a, d, f: services.application_approve(
-            actor=actor, application=a, note=d["note"]
-        ),
-        "success",
-    ),
-    Step(
-        "pay_first",
-        gettext_lazy("Pay first (urgent)"),
-        forms.ApproveForm,
-        frozenset({S.APPLIED}),
-        APPROVERS,
-        lambda actor, a, d, f: services.application_pay_first(
-            actor=actor, application=a, note=d["note"]
-        ),
-        "warning",
-    ),
-    Step(
-        "refuse",
-        gettext_lazy("Refuse"),
-        forms.ReasonForm,
-        frozenset(Application.OPEN),
-        ("application.refuse",),
-        lambda actor, a, d, f: services.application_refuse(
-            actor=actor, application=a, reason=d["reason"]
-        ),
-        "danger",
-    ),
-    Step(
-        "withdraw",
-        gettext_lazy("Withdraw"),
-        forms.ReasonForm,
-        frozenset(Application.OPEN),
-        ("application.withdraw",),
-        lambda actor, a, d, f: services.application_withdraw(
-            actor=actor, application=a, reason=d["reason"]
-        ),
-        "secondary",
-    ),
-]
-STEP_BY_NAME = {step.name: step for step in STEPS}
-
-
-def _step_applies(step: Step, application: Application) -> bool:
-    if step.name == "visit" and application.documents_pending:
-        return True
-    if step.name == "submit" and application.program == Application.Kind.TEMPORARY:
-        return application.status in (S.IN_NOTICE, S.VISITED)
-    if step.name == "pay_first":
-        return (
-            application.status == S.APPLIED
-            and application.urgent
-            and application.program == Application.Kind.TEMPORARY
-        )
-    return application.status in step.statuses
-
-
-def _allowed_steps(user: Any, application: Application) -> list[Step]:
-    return [
-        step
-        for step in STEPS
-        if _step_applies(step, application)
-        and any(policy.may(user, action, application) for action in step.actions)
-    ]
-
-
 def _estimate(application: Application) -> tuple[Any, str]:
     """The amount approval would give now, or why there would be none."""
     if not application.is_open or application.program == Application.Kind.TEMPORARY:
@@ -241,7 +75,7 @@ def _application_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    steps = _allowed_steps(request.user, application)
+    steps = allowed_steps(request.user, application)
     step_forms = []
     for step in steps:
         if bound and bound["name"] == step.name:

@@ -116,6 +116,10 @@ def test_application_flow_through_the_api(staff, areas, standards):
     response = worker.post(f"{base}/submit/", {}, format="json")
     assert response.status_code == 400
     assert "入户调查" in str(response.json())  # waits for the home visit (Chinese by default)
+    # a step's fields are checked by its page's form: each missing one named
+    response = worker.post(f"{base}/visit/", {"visitors": "张敏"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"visited_on", "findings"}
     assert (
         worker.post(
             f"{base}/visit/",
