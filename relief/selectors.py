@@ -20,6 +20,7 @@ from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import history
 from civil_affairs.core.validators import clean_id_number
 
+from . import calc
 from .models import (
     Application,
     Entitlement,
@@ -32,6 +33,7 @@ from .models import (
     Program,
     Review,
 )
+from .services import reviews
 
 SEARCH_LIMIT = 50
 
@@ -183,6 +185,21 @@ def due_reviews(*, user: Any, mine: bool = False) -> QuerySet[Review]:
     if mine:
         rows = rows.filter(household__caseworker=user)
     return rows.order_by("due_date", "id")
+
+
+def review_preview(
+    *, household: Household, month: datetime.date
+) -> list[tuple[Entitlement, Decimal | None, str]]:
+    """Each benefit a review would touch, with the amount it would have from `month` on
+    (recomputed from the household as it is now), or why it would have none."""
+    preview: list[tuple[Entitlement, Decimal | None, str]] = []
+    for entitlement in reviews.household_entitlements(household):
+        try:
+            computed = calc.compute_for_entitlement(entitlement, month)
+            preview.append((entitlement, computed.amount, ""))
+        except ValidationError as exc:
+            preview.append((entitlement, None, " ".join(exc.messages)))
+    return preview
 
 
 def review_get(*, user: Any, pk: int) -> Review:

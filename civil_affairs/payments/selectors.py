@@ -169,6 +169,15 @@ class Balance:
     balance: Decimal
 
 
+def reversed_entries(entries: list[LedgerEntry]) -> set[int]:
+    """Which of these entries were reversed already (their page offers no second reversal)."""
+    return set(
+        LedgerEntry.objects.filter(reversal_of__in=[e.pk for e in entries]).values_list(
+            "reversal_of_id", flat=True
+        )
+    )
+
+
 def ledger_balances(*, user: Any) -> list[Balance]:
     """Per program: what came in, what went out, and the balance, in the user's funds."""
     rows = (

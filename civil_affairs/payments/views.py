@@ -30,7 +30,7 @@ from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.status import history
 
 from . import bankfile, forms, selectors, services
-from .models import ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
+from .models import ExportJob, Overpayment, Payment, Payroll, program_label
 
 PAGE = 50
 
@@ -465,11 +465,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
                 return redirect("payments:ledger")
     entries = selectors.ledger_entries(user=request.user, program=program)
     page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
-    reversed_ids = set(
-        LedgerEntry.objects.filter(reversal_of__in=[e.pk for e in page]).values_list(
-            "reversal_of_id", flat=True
-        )
-    )
+    reversed_ids = selectors.reversed_entries(list(page))
     return render(
         request,
         "payments/ledger.html",

@@ -24,5 +24,12 @@ def person_search(*, user: Any, query: str = "") -> QuerySet[Person]:
         return people.filter(name__startswith=query).order_by("name")
 
 
+def person_by_id_number(*, user: Any, id_number: str) -> Person | None:
+    """The person with this ID number (as typed: spaces and a small x allowed) in the user's
+    areas, or None."""
+    number = "".join(id_number.split()).upper()
+    return policy.scope(user, Person.objects.all()).filter(id_number=number).first()
+
+
 def person_get(*, user: Any, pk: int) -> Person:
     return get_object_or_404(policy.scope(user, Person.objects.select_related("area")), pk=pk)

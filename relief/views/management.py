@@ -18,7 +18,7 @@ from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import history
 
-from .. import calc, forms, selectors, services
+from .. import forms, selectors, services
 from ..models import Entitlement, Review
 
 # ---- reviews
@@ -58,13 +58,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     month = add_months(first_of_month(timezone.localdate()), 1)
-    preview = []
-    for entitlement in services.reviews.household_entitlements(household):
-        try:
-            computed = calc.compute_for_entitlement(entitlement, month)
-            preview.append((entitlement, computed.amount, ""))
-        except ValidationError as exc:
-            preview.append((entitlement, None, " ".join(exc.messages)))
+    preview = selectors.review_preview(household=household, month=month)
     return render(
         request,
         "relief/review_detail.html",

@@ -17,7 +17,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import history
-from civil_affairs.people.models import Person
+from civil_affairs.people.selectors import person_by_id_number
 
 from .. import forms, selectors, services
 from ..models import HomelessCase
@@ -101,11 +101,7 @@ def medical_aid(request: HttpRequest) -> HttpResponse:
         policy.require(request.user, "medical_aid.record")
         if form.is_valid():
             data = dict(form.cleaned_data)
-            person = (
-                policy.scope(request.user, Person.objects.all())
-                .filter(id_number=data.pop("id_number").strip().upper())
-                .first()
-            )
+            person = person_by_id_number(user=request.user, id_number=data.pop("id_number"))
             if person is None:
                 form.add_error("id_number", _("Nobody with this ID number in your areas."))
             else:

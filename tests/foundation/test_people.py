@@ -114,3 +114,11 @@ def test_a_bank_account_is_8_to_32_digits_and_kept_without_spaces(staff, person_
         assert list(caught.value.message_dict) == ["bank_account"]
     person_a.refresh_from_db()
     assert person_a.bank_account == "6227000011112222"
+
+
+def test_a_person_is_found_by_the_id_number_as_typed_within_the_users_areas(staff, person_a):
+    from civil_affairs.people.selectors import person_by_id_number
+
+    typed = f" {person_a.id_number[:6]} {person_a.id_number[6:].lower()} "
+    assert person_by_id_number(user=staff.caseworker_a, id_number=typed) == person_a
+    assert person_by_id_number(user=staff.caseworker_b, id_number=typed) is None

@@ -143,3 +143,9 @@ def test_waive_by_the_approver(staff, paid_person):
         services.overpayment_recover(
             actor=staff.finance, overpayment=overpayment, amount=Decimal("1")
         )
+
+
+def test_a_reversed_ledger_entry_is_known_as_reversed(staff):
+    first, second = fund(staff.finance, "dibao"), fund(staff.finance, "dibao", "500.00")
+    services.ledger_reverse(actor=staff.finance, entry=first, note="录入错误")
+    assert selectors.reversed_entries([first, second]) == {first.pk}
