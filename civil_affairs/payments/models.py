@@ -16,7 +16,7 @@ overpayment, and from there at the rows and persons.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -70,9 +70,22 @@ class Payroll(TimeStampedModel):
         S.CLOSED: set(),
         S.CANCELLED: set(),
     }
-    HOLDABLE = {S.DRAFT, S.SUBMITTED}
-    EXPORTABLE = {S.DRAFT, S.SUBMITTED, S.APPROVED, S.EXPORTED, S.PAID, S.PARTLY_FAILED, S.CLOSED}
-    BANK_FILE = {S.APPROVED, S.EXPORTED}
+    # The statuses in which each action on a payroll may be taken: its service refuses it
+    # elsewhere, and the payroll's page shows its button only there.
+    ACTION_STATUSES: ClassVar[dict[str, frozenset[str]]] = {
+        "generate": frozenset({S.DRAFT, S.FAILED}),  # again, adding what was approved since
+        "discard": frozenset({S.DRAFT, S.FAILED}),
+        "hold": frozenset({S.DRAFT, S.SUBMITTED}),  # and release
+        "submit": frozenset({S.DRAFT}),
+        "return": frozenset({S.SUBMITTED}),
+        "approve": frozenset({S.SUBMITTED}),
+        "export": frozenset(
+            {S.DRAFT, S.SUBMITTED, S.APPROVED, S.EXPORTED, S.PAID, S.PARTLY_FAILED, S.CLOSED}
+        ),
+        "bank_file": frozenset({S.APPROVED, S.EXPORTED}),
+        "bank_return": frozenset({S.EXPORTED}),
+        "close": frozenset({S.PAID, S.PARTLY_FAILED}),
+    }
 
     area_lookup = "area"
 
@@ -142,6 +155,10 @@ class Payroll(TimeStampedModel):
             "id": self.pk,
             "kind": self.get_kind_display(),
         }
+
+    def allows(self, action: str) -> bool:
+        """Whether the payroll's status lets `action` (a key of ACTION_STATUSES) be taken."""
+        return self.status in self.ACTION_STATUSES[action]
 
     @property
     def payable_amount(self) -> Decimal:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -153,8 +153,9 @@ def _locked(payroll: Payroll) -> Payroll:
     return Payroll.objects.select_for_update().get(pk=payroll.pk)
 
 
-def _require_status(payroll: Payroll, allowed: Collection[str], message: str) -> None:
-    if payroll.status not in allowed:
+def _require_status(payroll: Payroll, action: str, message: str) -> None:
+    """Refuse `action` unless the payroll's status allows it (Payroll.ACTION_STATUSES)."""
+    if not payroll.allows(action):
         raise ValidationError(message % {"status": payroll.get_status_display()})
 
 
@@ -421,7 +422,7 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.DRAFT, Payroll.Status.FAILED},
+        "discard",
         _("Only a draft payroll can be cancelled; this one is %(status)s."),
     )
     if not note.strip():
@@ -457,7 +458,7 @@ def payment_hold(*, actor: Any, payment: Payment, reason: str) -> Payment:
     payroll = _locked(payment.payroll)
     _require_status(
         payroll,
-        Payroll.HOLDABLE,
+        "hold",
         _("Rows can be held only before the payroll is approved; it is %(status)s."),
     )
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -480,7 +481,7 @@ def payment_release(*, actor: Any, payment: Payment) -> Payment:
     payroll = _locked(payment.payroll)
     _require_status(
         payroll,
-        Payroll.HOLDABLE,
+        "hold",
         _("Rows can be released only before the payroll is approved; it is %(status)s."),
     )
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -500,7 +501,7 @@ def payroll_submit(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.DRAFT},
+        "submit",
         _("Only a draft payroll can be submitted; this one is %(status)s."),
     )
     if not payroll.payable_rows:
@@ -521,7 +522,7 @@ def payroll_return(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.SUBMITTED},
+        "return",
         _("Only a submitted payroll can be sent back; this one is %(status)s."),
     )
     payroll._history_user = actor  # type: ignore[attr-defined]
@@ -545,7 +546,7 @@ def _preparers(payroll: Payroll) -> set[int]:
 
 def may_approve(actor: Any, payroll: Payroll) -> bool:
     return (
-        payroll.status == Payroll.Status.SUBMITTED
+        payroll.allows("approve")
         and policy.may(actor, "payroll.approve", payroll)
         and actor.pk not in _preparers(payroll)
     )
@@ -586,7 +587,7 @@ def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.SUBMITTED},
+        "approve",
         _("Only a submitted payroll can be approved; this one is %(status)s."),
     )
     if actor.pk in _preparers(payroll):
@@ -654,7 +655,7 @@ def payroll_close(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.PAID, Payroll.Status.PARTLY_FAILED},
+        "close",
         _("Only a paid payroll can be closed; this one is %(status)s."),
     )
     payroll._history_user = actor  # type: ignore[attr-defined]
@@ -671,7 +672,7 @@ def _check_exportable(actor: Any, payroll: Payroll) -> bool:
         policy.require(actor, "payroll.export", payroll)
     _require_status(
         payroll,
-        Payroll.EXPORTABLE,
+        "export",
         _("A payroll that is %(status)s cannot be exported."),
     )
     return policy.may(actor, "payroll.export_full_id", payroll)
@@ -767,7 +768,7 @@ def payroll_bank_file(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes],
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        Payroll.BANK_FILE,
+        "bank_file",
         _("The bank file is made from an approved payroll; this one is %(status)s."),
     )
     rows = exports.bank_rows(payroll).count()
@@ -802,7 +803,7 @@ def bank_return_apply(
     payroll = _locked(payroll)
     _require_status(
         payroll,
-        {Payroll.Status.EXPORTED},
+        "bank_return",
         _("Results are applied to a payroll sent to the bank; this one is %(status)s."),
     )
     digest = hashlib.sha256(content).hexdigest()

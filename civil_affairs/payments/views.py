@@ -116,26 +116,22 @@ def payroll_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _actions(user: Any, payroll: Payroll) -> dict[str, bool]:
-    s = Payroll.Status
-    status = payroll.status
-    return {
-        "generate": status in {s.DRAFT, s.FAILED}
-        and payroll.kind == Payroll.Kind.REGULAR
+    """The buttons of a payroll's page: its status allows the action and the user may take it."""
+    may = {
+        "generate": payroll.kind == Payroll.Kind.REGULAR
         and policy.may(user, "payroll.generate", payroll),
-        "discard": status in {s.DRAFT, s.FAILED} and policy.may(user, "payroll.generate", payroll),
-        "submit": status == s.DRAFT and policy.may(user, "payroll.submit", payroll),
+        "discard": policy.may(user, "payroll.generate", payroll),
+        "submit": policy.may(user, "payroll.submit", payroll),
         "approve": services.may_approve(user, payroll),
-        "return": status == s.SUBMITTED and policy.may(user, "payroll.approve", payroll),
-        "export": status in Payroll.EXPORTABLE
-        and (
-            policy.may(user, "payroll.export", payroll)
-            or policy.may(user, "payroll.export_masked", payroll)
-        ),
-        "bank_file": status in Payroll.BANK_FILE and policy.may(user, "payroll.export", payroll),
-        "bank_return": status == s.EXPORTED and policy.may(user, "payroll.bank_return", payroll),
-        "close": status in {s.PAID, s.PARTLY_FAILED} and policy.may(user, "payroll.close", payroll),
-        "hold": status in Payroll.HOLDABLE and policy.may(user, "payroll.hold", payroll),
+        "return": policy.may(user, "payroll.approve", payroll),
+        "export": policy.may(user, "payroll.export", payroll)
+        or policy.may(user, "payroll.export_masked", payroll),
+        "bank_file": policy.may(user, "payroll.export", payroll),
+        "bank_return": policy.may(user, "payroll.bank_return", payroll),
+        "close": policy.may(user, "payroll.close", payroll),
+        "hold": policy.may(user, "payroll.hold", payroll),
     }
+    return {action: allowed and payroll.allows(action) for action, allowed in may.items()}
 
 
 @login_required

@@ -93,8 +93,10 @@ def test_roles_on_the_pages(staff, areas, payroll):
 def test_submit_approve_bank_file_and_result_through_the_pages(staff, payroll):
     finance, approver = login(staff.finance), login(staff.approver)
     fund(staff.finance, "dibao", "800.00")
+    detail = reverse("payments:payroll_detail", args=[payroll.pk])
     finance.post(reverse("payments:payroll_submit", args=[payroll.pk]))
-    page = approver.get(reverse("payments:payroll_detail", args=[payroll.pk])).content.decode()
+    assert 'id="submit"' not in finance.get(detail).content.decode()
+    page = approver.get(detail).content.decode()
     assert 'id="approve"' in page
     approver.post(reverse("payments:payroll_approve", args=[payroll.pk]), {"note": "同意"})
     payroll.refresh_from_db()
@@ -111,10 +113,15 @@ def test_submit_approve_bank_file_and_result_through_the_pages(staff, payroll):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = reverse("payments:bank_return_upload", args=[payroll.pk])
+    assert 'id="bank-return"' in finance.get(detail).content.decode()
     response = finance.post(upload, {"file": SimpleUploadedFile("hp.txt", result)})
     assert response.status_code == 302
     payroll.refresh_from_db()
     assert payroll.status == "paid"
+    page = finance.get(detail).content.decode()  # buttons follow Payroll.ACTION_STATUSES
+    assert 'id="close"' in page
+    assert 'id="bank-return"' not in page
+    assert 'id="submit"' not in page
 
 
 def test_bad_result_file_lists_the_lines_on_the_page(staff, payroll):
