@@ -273,11 +273,7 @@ def payroll_generate(
                 },
                 code="overlap",
             )
-        if other.status not in {
-            Payroll.Status.DRAFT,
-            Payroll.Status.FAILED,
-            Payroll.Status.GENERATING,
-        }:
+        if not other.allows("generate") and other.status != Payroll.Status.GENERATING:
             raise ValidationError(
                 _(
                     "The payroll for %(month)s (#%(id)d) is already %(status)s; benefits approved "
@@ -327,6 +323,24 @@ def payroll_generate(
 
     transaction.on_commit(start)
     return payroll
+
+
+def payroll_regenerate(*, actor: Any, payroll: Payroll) -> Payroll:
+    """Generate a regular draft (or failed) payroll again, for its month, programs and areas.
+    A supplementary payroll is made by reissuing rows, never generated."""
+    if payroll.kind != Payroll.Kind.REGULAR:
+        raise ValidationError(_("A supplementary payroll is not generated: reissue rows instead."))
+    _require_status(
+        payroll,
+        "generate",
+        _("Only a draft payroll can be generated again; this one is %(status)s."),
+    )
+    return payroll_generate(
+        actor=actor,
+        month=payroll.month,
+        programs=payroll.programs,
+        areas=list(payroll.areas.all()),
+    )
 
 
 def _scope_area_ids(payroll: Payroll) -> list[int] | None:

@@ -104,12 +104,7 @@ def payroll_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate a draft (or failed) payroll again, for the same month, programs and areas."""
     payroll = selectors.payroll_get(user=request.user, pk=pk)
     try:
-        services.payroll_generate(
-            actor=request.user,
-            month=payroll.month,
-            programs=payroll.programs,
-            areas=list(payroll.areas.all()),
-        )
+        services.payroll_regenerate(actor=request.user, payroll=payroll)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("payments:payroll_detail", pk=pk)

@@ -132,6 +132,13 @@ def test_failed_rows_return_to_the_fund_and_are_reissued(staff, sent):
     assert bad.reissued
     with pytest.raises(ValidationError):  # never twice
         services.payroll_reissue(actor=staff.finance, payments=[bad])
+    with pytest.raises(ValidationError):  # a supplementary payroll is never generated
+        services.payroll_regenerate(actor=staff.finance, payroll=supplementary)
+    assert (
+        not Payroll.objects.filter(month=sent.month, kind=Payroll.Kind.REGULAR)
+        .exclude(pk=sent.pk)
+        .exists()
+    )
 
     services.payroll_submit(actor=staff.finance, payroll=supplementary)
     services.payroll_approve(actor=staff.approver, payroll=supplementary)
