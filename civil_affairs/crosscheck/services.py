@@ -264,9 +264,10 @@ def warnings_confirm(
     """Confirm warnings (one, or several with identical evidence).
 
     The entitlements each concerns (its beneficiary's open entitlements of the rule's
-    programs, or those chosen) stop, are suspended or change amount from `effective_month`
-    through relief's services; for a stop or a suspension, the months already paid from
-    that month are registered as overpayments to recover (payments' ledger).
+    programs) stop, are suspended or change amount from `effective_month` through relief's
+    services; `entitlement_ids` narrows those of the first warning (the one the caseworker
+    opened), the others each keep all theirs. What was paid from that month and is no longer
+    due is registered as overpayments to recover (payments' ledger).
     """
     errors: dict[str, list[str]] = {}
     if action not in {Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT, Action.KEEP}:
@@ -295,9 +296,10 @@ def warnings_confirm(
         )
     result = Resolution(warnings=locked)
     now = timezone.now()
+    opened = warnings[0].pk if warnings else None
     for warning in locked:
         entitlements = consequences.affected_entitlements(warning)
-        if entitlement_ids is not None:
+        if entitlement_ids is not None and warning.pk == opened:
             entitlements = [e for e in entitlements if e.pk in set(entitlement_ids)]
         if action != Action.KEEP and not entitlements:
             raise ValidationError(

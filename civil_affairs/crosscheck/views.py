@@ -153,10 +153,7 @@ def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 action=data["action"],
                 effective_month=data["effective_month"],
                 new_amount=data["new_amount"],
-                # the entitlements ticked are this warning's; others each keep all theirs
-                entitlement_ids=None
-                if data["also_identical"]
-                else [int(i) for i in data["entitlements"]],
+                entitlement_ids=[int(i) for i in data["entitlements"]],
                 note=data["note"],
             )
         except ValidationError as exc:

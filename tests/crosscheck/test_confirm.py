@@ -278,3 +278,35 @@ def test_a_lower_amount_lists_what_was_paid_above_it(staff, areas):
     ]
     warning.refresh_from_db()
     assert [o["amount"] for o in warning.outcome["overpayments"]] == ["320.00"] * 3
+
+
+def test_ticked_entitlements_are_the_opened_warnings_the_others_keep_theirs(
+    staff, areas, beneficiaries
+):
+    """Confirmed with its identical ones: only the head's dibao is ticked on the opened
+    warning; the spouse's warning (same record) still suspends her own support."""
+    b = beneficiaries
+    support = entitle(b.spouse_a, "extreme_poverty", "900.00")
+    header = ["身份证号码", "姓名", "工作单位"]
+    upload(
+        staff.approver,
+        areas.county,
+        "public_payroll",
+        csv_bytes([[b.spouse_a.id_number, "", "县医院"]], header),
+    )
+    run(areas.county)
+    opened = Warning.objects.get(kind="public_payroll", person=b.head_a)
+    response = login(staff.caseworker_a).post(
+        f"/api/crosscheck/warnings/{opened.pk}/confirm/",
+        {
+            "action": "suspend",
+            "effective_month": "2026-05",
+            "entitlements": [b.dibao_a.pk],
+            "also_identical": True,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    b.dibao_a.refresh_from_db()
+    support.refresh_from_db()
+    assert (b.dibao_a.status, support.status) == ("suspended", "suspended")
