@@ -190,12 +190,15 @@ def _connect_params() -> dict[str, Any]:
 
 
 def list_load(*, external_list: ExternalList) -> ExternalList:
-    """Load a pending (or failed) list. Called by the Celery task; safe to call again."""
+    """Load a pending (or failed) list. Called by the Celery task; safe to call again, also on
+    a list a crashed load left "loading" (its transaction never committed: nothing of it is
+    there, and the task is delivered again)."""
     lst = ExternalList.objects.get(pk=external_list.pk)
     if lst.status == ExternalList.Status.LOADED:
         return lst
-    with transaction.atomic():
-        status.transition(lst, ExternalList.Status.LOADING, actor=lst.uploaded_by, note="")
+    if lst.status != ExternalList.Status.LOADING:
+        with transaction.atomic():
+            status.transition(lst, ExternalList.Status.LOADING, actor=lst.uploaded_by, note="")
     progress = _Progress(lst.pk)
     try:
         with transaction.atomic():

@@ -348,3 +348,15 @@ def test_a_load_that_fails_is_marked_failed_and_can_be_loaded_again(staff, areas
                 staff.approver, areas.county, "death", csv_bytes([], DEATH_HEADER)
             ),
         )
+
+
+def test_a_list_a_crashed_load_left_loading_loads_when_the_task_comes_again(staff, areas):
+    """acks_late: a worker killed mid-load leaves the list "loading" (its transaction never
+    committed) and the task is delivered again."""
+    from civil_affairs.crosscheck.loading import list_load
+
+    data = csv_bytes([[n, "某", "2026-03-10", ""] for n in _numbers(3)], DEATH_HEADER)
+    lst = upload(staff.approver, areas.county, "death", data, load=False)
+    ExternalList.objects.filter(pk=lst.pk).update(status=ExternalList.Status.LOADING)
+    loaded = list_load(external_list=lst)
+    assert (loaded.status, loaded.rows_loaded) == (ExternalList.Status.LOADED, 3)
