@@ -35,7 +35,7 @@ from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import compact_account, validate_bank_account
+from civil_affairs.core.validators import clean_text, compact_account, validate_bank_account
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
 
@@ -147,6 +147,11 @@ def _move_total(payroll: Payroll, payment: Payment, old: str, new: str) -> None:
     payroll.held_rows = sum(t["rows"] for t in held)
     payroll.held_amount = sum((Decimal(t["amount"]) for t in held), ZERO)
     payroll.save(update_fields=["totals", "held_rows", "held_amount", "updated_at"])
+
+
+def _max_length(model: Any, field: str) -> int:
+    """The model field's max_length, the limit of the service's text input for it."""
+    return int(model._meta.get_field(field).max_length)
 
 
 def _locked(payroll: Payroll) -> Payroll:
@@ -439,7 +444,8 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
         "discard",
         _("Only a draft payroll can be cancelled; this one is %(status)s."),
     )
-    if not note.strip():
+    note = clean_text(note, "note")
+    if not note:
         raise ValidationError({"note": _("Say why the payroll is cancelled.")})
     rows = Payment.objects.filter(payroll=payroll)
     reissued_ids = [
@@ -456,7 +462,7 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     payroll.chunks.all().delete()
     _refresh_totals(payroll)
     payroll._history_user = actor  # type: ignore[attr-defined]
-    transition(payroll, Payroll.Status.CANCELLED, actor=actor, note=note.strip())
+    transition(payroll, Payroll.Status.CANCELLED, actor=actor, note=note)
     return payroll
 
 
@@ -467,7 +473,8 @@ def payroll_discard(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
 def payment_hold(*, actor: Any, payment: Payment, reason: str) -> Payment:
     """Leave a row out of the payroll's exports and payment, with the reason."""
     policy.require(actor, "payroll.hold", payment)
-    if not reason.strip():
+    reason = clean_text(reason, "reason", max_length=_max_length(Payment, "hold_reason"))
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for holding this row.")})
     payroll = _locked(payment.payroll)
     _require_status(
@@ -481,7 +488,7 @@ def payment_hold(*, actor: Any, payment: Payment, reason: str) -> Payment:
             _("This row is already %(status)s.") % {"status": payment.get_status_display()}
         )
     payment.status = Payment.Status.HELD
-    payment.hold_reason = reason.strip()
+    payment.hold_reason = reason
     payment._history_user = actor  # type: ignore[attr-defined]
     payment.save(update_fields=["status", "hold_reason", "updated_at"])
     _move_total(payroll, payment, Payment.Status.PENDING, Payment.Status.HELD)
@@ -531,7 +538,8 @@ def payroll_submit(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
 def payroll_return(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
     """The approver sends a submitted payroll back to draft, saying why."""
     policy.require(actor, "payroll.approve", payroll)
-    if not note.strip():
+    note = clean_text(note, "note")
+    if not note:
         raise ValidationError({"note": _("Say what has to change.")})
     payroll = _locked(payroll)
     _require_status(
@@ -540,7 +548,7 @@ def payroll_return(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
         _("Only a submitted payroll can be sent back; this one is %(status)s."),
     )
     payroll._history_user = actor  # type: ignore[attr-defined]
-    transition(payroll, Payroll.Status.DRAFT, actor=actor, note=note.strip())
+    transition(payroll, Payroll.Status.DRAFT, actor=actor, note=note)
     return payroll
 
 
@@ -892,10 +900,11 @@ def payment_correct_account(
         validate_bank_account(account)  # also required here, unlike on a person's record
     except ValidationError as exc:
         raise ValidationError({"bank_account": exc.messages}) from None
-    if not bank_name.strip():
+    bank_name = clean_text(bank_name, "bank_name", max_length=_max_length(Person, "bank_name"))
+    if not bank_name:
         raise ValidationError({"bank_name": _("Name the bank.")})
     return people_services.person_update(
-        actor=actor, person=payment.person, bank_name=bank_name.strip(), bank_account=account
+        actor=actor, person=payment.person, bank_name=bank_name, bank_account=account
     )
 
 
@@ -1036,14 +1045,25 @@ def ledger_allocate(
     finance bureau, with its document number)."""
     fund = _fund_for(actor, area)
     policy.require(actor, "ledger.manage", area=fund)
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if program not in {p.program for p in providers.all_providers()}:
         errors["program"] = _("Unknown program.")
     amount = to_yuan(amount)
     if amount <= 0:
         errors["amount"] = _("An allocation is a positive amount.")
-    if not reference.strip():
-        errors["reference"] = _("Give the allocation's document number.")
+    try:
+        reference = clean_text(
+            reference, "reference", max_length=_max_length(LedgerEntry, "reference")
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        if not reference:
+            errors["reference"] = _("Give the allocation's document number.")
+    try:
+        note = clean_text(note, "note", max_length=_max_length(LedgerEntry, "note"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     _lock(LOCK_LEDGER, fund.pk)
@@ -1053,8 +1073,8 @@ def ledger_allocate(
         amount=amount,
         booked_on=booked_on or timezone.localdate(),
         area=fund,
-        reference=reference.strip(),
-        note=note.strip(),
+        reference=reference,
+        note=note,
         created_by=actor,
     )
 
@@ -1069,7 +1089,8 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, note: str) -> LedgerEntry:
         )
     if LedgerEntry.objects.filter(reversal_of=entry).exists():
         raise ValidationError(_("This entry is already reversed."))
-    if not note.strip():
+    note = clean_text(note, "note", max_length=_max_length(LedgerEntry, "note"))
+    if not note:
         raise ValidationError({"note": _("Say why the entry is reversed.")})
     _lock(LOCK_LEDGER, entry.area_id)
     balance = fund_balances(entry.area).get(entry.program, ZERO)
@@ -1089,7 +1110,7 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, note: str) -> LedgerEntry:
         area=entry.area,
         reversal_of=entry,
         reference=entry.reference,
-        note=note.strip(),
+        note=note,
         created_by=actor,
     )
 
@@ -1113,7 +1134,8 @@ def overpayment_register(
     only what was paid above it. Idempotent: a row already registered is returned as it is,
     never twice."""
     policy.require(actor, "overpayment.register", person)
-    if not reason.strip():
+    reason = clean_text(reason, "reason", max_length=_max_length(Overpayment, "reason"))
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for the recovery.")})
     due = to_yuan(due_amount) if due_amount is not None else ZERO
     from_month = first_of_month(from_month)
@@ -1138,13 +1160,13 @@ def overpayment_register(
             month=payment.month,
             area=payment.area,
             amount=payment.amount - due,
-            reason=reason.strip()[:300],
+            reason=reason,
             source=source[:100],
             registered_by=actor,
         )
         overpayment._history_user = actor  # type: ignore[attr-defined]
         overpayment.save()
-        first_status(overpayment, actor=actor, note=reason.strip())
+        first_status(overpayment, actor=actor, note=reason)
         result.append(overpayment)
     return result
 
@@ -1168,6 +1190,7 @@ def overpayment_recover(
     amount = to_yuan(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("Give the amount recovered.")})
+    note = clean_text(note, "note", max_length=_max_length(LedgerEntry, "note"))
     if amount > overpayment.outstanding:
         raise ValidationError(
             {
@@ -1185,7 +1208,7 @@ def overpayment_recover(
         area=fund,
         overpayment=overpayment,
         payroll=overpayment.payment.payroll,
-        note=note.strip()[:300],
+        note=note,
         created_by=actor,
     )
     overpayment.recovered += amount
@@ -1201,11 +1224,12 @@ def overpayment_recover(
 def overpayment_waive(*, actor: Any, overpayment: Overpayment, reason: str) -> Overpayment:
     """The approver writes off what cannot be recovered (e.g. the person died destitute)."""
     policy.require(actor, "overpayment.waive", overpayment)
-    if not reason.strip():
+    reason = clean_text(reason, "reason")
+    if not reason:
         raise ValidationError({"reason": _("Say why the overpayment is waived.")})
     overpayment = Overpayment.objects.select_for_update().get(pk=overpayment.pk)
     overpayment._history_user = actor  # type: ignore[attr-defined]
-    transition(overpayment, Overpayment.Status.WAIVED, actor=actor, note=reason.strip())
+    transition(overpayment, Overpayment.Status.WAIVED, actor=actor, note=reason)
     return overpayment
 
 

@@ -108,6 +108,16 @@ def test_failed_rows_return_to_the_fund_and_are_reissued(staff, sent):
             actor=staff.caseworker_a, payment=bad, bank_name="建设银行", bank_account="62-27"
         )
     assert "bank_account" in wrong.value.message_dict
+    with pytest.raises(ValidationError) as formula:
+        services.payment_correct_account(
+            actor=staff.caseworker_a,
+            payment=bad,
+            bank_name='=HYPERLINK("http://x","建设银行")',
+            bank_account="6227000011112222",
+        )
+    assert "bank_name" in formula.value.message_dict
+    bad.person.refresh_from_db()
+    assert bad.person.bank_name == "农商银行"
     services.payment_correct_account(
         actor=staff.caseworker_a,
         payment=bad,
