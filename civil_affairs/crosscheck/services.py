@@ -23,6 +23,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core import status
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
+from civil_affairs.core.validators import clean_text
 from civil_affairs.payments import providers
 
 from . import consequences, loading
@@ -76,13 +77,17 @@ def list_upload(
 ) -> ExternalList:
     """Accept a department's file: check its heading against the mapping, keep the file, save
     the mapping for next time, and queue the load (COPY, validation) in Celery."""
-    policy.require(actor, "crosscheck.upload", area=area)
+    policy.require_area_choice(actor, "crosscheck.upload", area)
     errors: dict[str, list[str]] = {}
     if kind not in LIST_KINDS:
         errors["kind"] = [_("Choose a kind of list.")]
     if valid_on > timezone.localdate():
         errors["valid_on"] = [_("A list cannot be valid for a date in the future.")]
-    if not source.strip():
+    try:
+        source = clean_text(source, "source", max_length=200)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not source:
         errors["source"] = [_("Name the department that sent the list.")]
     if delimiter not in DELIMITERS:
         errors["delimiter"] = [_("Use a comma, tab, semicolon or vertical bar.")]
@@ -98,7 +103,7 @@ def list_upload(
         kind=kind,
         area=area,
         valid_on=valid_on,
-        source=source.strip(),
+        source=source,
         original_name=file_name[-255:],
         columns={name: heading.columns[i] for name, i in index.items()},
         delimiter=delimiter,
@@ -155,7 +160,7 @@ def run_start(
     """Queue a matching run over `area`. `actor` None is the monthly schedule. `inline`: run
     it here and now, chunk after chunk (the demo data, tests of the SQL)."""
     if actor is not None:
-        policy.require(actor, "crosscheck.run", area=area)
+        policy.require_area_choice(actor, "crosscheck.run", area)
     wanted = list(checks) if checks else [c.value for c in MatchRun.Check]
     unknown = set(wanted) - set(MatchRun.Check.values)
     if unknown:
@@ -237,16 +242,17 @@ def _lock_open(actor: Any, warnings: Sequence[Warning]) -> list[Warning]:
 def warnings_dismiss(*, actor: Any, warnings: Sequence[Warning], reason: str) -> Resolution:
     """Dismiss warnings (one, or several with identical evidence): the reason is required.
     A dismissed warning is never raised again for the same evidence."""
-    if not (reason or "").strip():
+    reason = clean_text(reason, "reason")
+    if not reason:
         raise ValidationError({"reason": _("Say why the warning is dismissed.")})
     locked = _lock_open(actor, warnings)
     now = timezone.now()
     for warning in locked:
         warning.resolved_by = actor
         warning.resolved_at = now
-        warning.resolution_note = reason.strip()
+        warning.resolution_note = reason
         warning._history_user = actor  # type: ignore[attr-defined]
-        status.transition(warning, Warning.Status.DISMISSED, actor=actor, note=reason.strip())
+        status.transition(warning, Warning.Status.DISMISSED, actor=actor, note=reason)
     return Resolution(warnings=locked)
 
 
@@ -270,6 +276,10 @@ def warnings_confirm(
     due is registered as overpayments to recover (payments' ledger).
     """
     errors: dict[str, list[str]] = {}
+    try:
+        note = clean_text(note, "note")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if action not in {Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT, Action.KEEP}:
         errors["action"] = [_("Choose what happens to the benefit.")]
     if effective_month is None:
@@ -310,8 +320,8 @@ def warnings_confirm(
             "rule": warning.rule.name,
             "evidence": consequences.evidence_text(warning),
         }
-        if note.strip():
-            reason = f"{reason}: {note.strip()}"
+        if note:
+            reason = f"{reason}: {note}"
         changed, overpaid = consequences.apply(
             actor=actor,
             warning=warning,
@@ -328,7 +338,7 @@ def warnings_confirm(
         warning.resolution_action = action
         warning.effective_month = effective_month
         warning.new_amount = new_amount if action == Action.CHANGE_AMOUNT else None
-        warning.resolution_note = note.strip()
+        warning.resolution_note = note
         warning.outcome = {
             "entitlements": changed,
             "overpayments": [consequences.overpayment_dict(o) for o in overpaid],

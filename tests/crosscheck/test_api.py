@@ -54,6 +54,10 @@ def test_dismiss_needs_a_reason_and_the_right_role(staff, raised):
     response = login(staff.caseworker_a).post(url, {"reason": ""}, content_type="application/json")
     assert response.status_code == 400
     assert "reason" in response.json()
+    response = login(staff.caseworker_a).post(
+        url, {"reason": "=HYPERLINK(1)"}, content_type="application/json"
+    )
+    assert (response.status_code, list(response.json())) == (400, ["reason"])
     response = login(staff.reviewer_a).post(
         url, {"reason": "误报"}, content_type="application/json"
     )

@@ -310,17 +310,29 @@ def test_bad_upload_input_is_refused_with_field_messages(staff, areas):
             columns=default_mapping("death"),
         )
     assert set(caught.value.message_dict) == {"valid_on", "source", "file"}
+    with pytest.raises(ValidationError) as formula:
+        services.list_upload(
+            actor=staff.approver,
+            kind="death",
+            area=areas.county,
+            valid_on=timezone.localdate(),
+            source="=HYPERLINK(1)",
+            file=SimpleUploadedFile("x.csv", data),
+            file_name="x.csv",
+            columns=default_mapping("death"),
+        )
+    assert list(formula.value.message_dict) == ["source"]
 
 
 def test_only_supervisors_and_administrators_upload(staff, areas):
     data = csv_bytes([], DEATH_HEADER)
     from django.core.exceptions import PermissionDenied
-    from django.http import Http404
 
     with pytest.raises(PermissionDenied):
         upload(staff.caseworker_a, areas.a, "death", data, load=False)
-    with pytest.raises(Http404):  # outside the reviewer's area
+    with pytest.raises(ValidationError) as outside:  # an area the reviewer picked, not theirs
         upload(staff.reviewer_a, areas.b, "death", data, load=False)
+    assert list(outside.value.message_dict) == ["area"]
     assert upload(staff.admin, areas.county, "death", data).status == ExternalList.Status.LOADED
 
 
