@@ -84,7 +84,9 @@ class ListUploadSerializer(serializers.Serializer):
     valid_on = serializers.DateField()
     source = serializers.CharField(max_length=200)  # type: ignore[assignment] # the department
     file = serializers.FileField()
-    delimiter = serializers.CharField(max_length=1, required=False, default=",")
+    delimiter = serializers.CharField(
+        max_length=1, required=False, trim_whitespace=False, help_text="default: the saved one"
+    )
     columns = serializers.JSONField(
         required=False, help_text="field → column heading; default: the saved mapping"
     )
@@ -119,9 +121,11 @@ class ExternalListViewSet(
         incoming = ListUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
+        # not given: the kind's saved mapping and delimiter, as the upload page offers them
+        saved_columns, saved_delimiter = selectors.mapping_for(data["kind"])
         columns = data.get("columns")
         if not isinstance(columns, dict):
-            columns, _delimiter = selectors.mapping_for(data["kind"])
+            columns = saved_columns
         upload = data["file"]
         lst = services.list_upload(
             actor=request.user,
@@ -132,7 +136,7 @@ class ExternalListViewSet(
             file=upload,
             file_name=upload.name,
             columns={str(k): str(v) for k, v in columns.items()},
-            delimiter=data["delimiter"],
+            delimiter=data.get("delimiter") or saved_delimiter,
         )
         return Response(ExternalListSerializer(lst).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from civil_affairs.crosscheck import services
 from civil_affairs.crosscheck.models import ExternalList, MatchRun, Warning
 from tests.conftest import login
 
@@ -218,3 +219,25 @@ def test_queue_filters_are_the_pages_own(staff, raised):
     response = client.get("/api/crosscheck/warnings/?min_age_days=soon&severity=dire")
     assert response.status_code == 400
     assert set(response.json()) == {"min_age_days", "severity"}
+
+
+def test_list_upload_without_mapping_takes_the_saved_one_with_its_delimiter(staff, areas):
+    services.mapping_save(
+        actor=staff.approver,
+        kind="death",
+        columns={"id_number": "证件号", "name": "姓名", "event_date": "死亡日期"},
+        delimiter="\t",
+    )
+    data = "证件号\t姓名\t死亡日期\n11010519491231002X\t张三\t2026-03-10\n".encode()
+    response = login(staff.approver).post(
+        "/api/crosscheck/lists/",
+        {
+            "kind": "death",
+            "area": "430922",
+            "valid_on": "2026-03-31",
+            "source": "县公安局",
+            "file": SimpleUploadedFile("d.tsv", data),
+        },
+    )
+    assert response.status_code == 202, response.json()
+    assert ExternalList.objects.get().delimiter == "\t"
