@@ -85,6 +85,8 @@ class Payroll(TimeStampedModel):
         "bank_file": frozenset({S.APPROVED, S.EXPORTED}),
         "bank_return": frozenset({S.EXPORTED}),
         "close": frozenset({S.PAID, S.PARTLY_FAILED}),
+        # its failed rows, and rows held out of it, are paid again in a supplementary payroll
+        "reissue": frozenset({S.EXPORTED, S.PAID, S.PARTLY_FAILED, S.CLOSED}),
     }
 
     area_lookup = "area"

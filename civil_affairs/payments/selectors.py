@@ -131,14 +131,9 @@ def generation_progress(payroll: Payroll) -> Progress:
 def failed_payments(*, user: Any) -> QuerySet[Payment]:
     """Rows to correct and reissue: failed at the bank (or held out of a payroll already sent)
     and not yet paid again."""
-    sent = [
-        Payroll.Status.EXPORTED,
-        Payroll.Status.PAID,
-        Payroll.Status.PARTLY_FAILED,
-        Payroll.Status.CLOSED,
-    ]
     rows = Payment.objects.filter(reissued=False).filter(
-        Q(status=Payment.Status.FAILED) | Q(status=Payment.Status.HELD, payroll__status__in=sent)
+        Q(status=Payment.Status.FAILED)
+        | Q(status=Payment.Status.HELD, payroll__status__in=Payroll.ACTION_STATUSES["reissue"])
     )
     return (
         policy.scope(user, rows)

@@ -908,14 +908,6 @@ def payment_correct_account(
     )
 
 
-REISSUABLE_PAYROLL = {
-    Payroll.Status.EXPORTED,
-    Payroll.Status.PAID,
-    Payroll.Status.PARTLY_FAILED,
-    Payroll.Status.CLOSED,
-}
-
-
 @transaction.atomic
 def payroll_reissue(
     *,
@@ -946,10 +938,8 @@ def payroll_reissue(
     problems = []
     unchanged = []
     for row in rows:
-        ok_status = row.status == Payment.Status.FAILED or (
-            row.status == Payment.Status.HELD and row.payroll.status in REISSUABLE_PAYROLL
-        )
-        if row.reissued or not ok_status or row.payroll.status not in REISSUABLE_PAYROLL:
+        ok_status = row.status in {Payment.Status.FAILED, Payment.Status.HELD}
+        if row.reissued or not ok_status or not row.payroll.allows("reissue"):
             problems.append(row)
         elif (
             row.status == Payment.Status.FAILED
