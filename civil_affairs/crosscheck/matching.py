@@ -38,7 +38,7 @@ PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
 
 OPEN_ENTITLEMENT = "e.status <> 'stopped'"
 RULE_PROGRAM = "(cardinality(r.programs) = 0 OR e.program = ANY (r.programs))"
-IN_RUN_AREA = "ea.code LIKE %(run_area)s || '%%'"
+IN_RUN_AREA = "e.area_id = ANY (%(run_areas)s)"  # paid inside the run's area
 
 WARNING_COLUMNS = """
     rule_id, kind, severity, person_id, subject_id, area_id, list_row_id, evidence_key,
@@ -141,7 +141,6 @@ SELECT r.id, r.kind, r.severity, e.person_id, e.person_id, min(e.area_id), NULL,
        r.suggested_action, %(next_month)s, %(run)s, now(), 'open', '', '', '{{}}'
 FROM crosscheck_matchrule r
 JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
-JOIN areas_area ea ON ea.id = e.area_id
 WHERE r.kind = 'duplicate_benefit' AND r.active
   AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {IN_RUN_AREA}
 GROUP BY r.id, e.person_id
@@ -172,7 +171,6 @@ SELECT r.id, r.kind, r.severity, d.person_id, d.person_id, min(e.area_id), NULL,
 FROM doubled d
 JOIN crosscheck_matchrule r ON r.kind = 'duplicate_household' AND r.active
 JOIN relief_entitlement e ON e.person_id = d.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
-JOIN areas_area ea ON ea.id = e.area_id
 WHERE {IN_RUN_AREA}
 GROUP BY r.id, d.person_id, d.households
 ON CONFLICT DO NOTHING
@@ -191,7 +189,6 @@ SELECT r.id, r.kind, r.severity, p.id, p.id, min(e.area_id), NULL, 'age:' || r.a
 FROM crosscheck_matchrule r
 JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
 JOIN people_person p ON p.id = e.person_id
-JOIN areas_area ea ON ea.id = e.area_id
 CROSS JOIN LATERAL (
     SELECT (p.birth_date + make_interval(years => r.age_years))::date AS day
 ) AS b
@@ -236,15 +233,19 @@ def _areas_under(*codes: str) -> list[int]:
     longest = max(codes, key=len)
     if not all(longest.startswith(code) for code in codes):
         return []
-    return list(Area.objects.filter(code__startswith=longest).values_list("id", flat=True))
+    return list(Area.objects.within(longest).values_list("id", flat=True))
 
 
 def run_lists(run: MatchRun) -> list[int]:
-    """The loaded lists a run matches: those whose area overlaps the run's area."""
+    """The loaded lists a run matches: those whose area overlaps the run's area (inside it,
+    or one of the areas above it)."""
     code = run.area.code
-    lists = ExternalList.objects.filter(status=ExternalList.Status.LOADED).select_related("area")
+    above = [code[:n] for n in Area.CODE_LENGTH.values() if n < len(code)]
+    overlapping = Area.objects.within(code) | Area.objects.filter(code__in=above)
     return sorted(
-        lst.pk for lst in lists if lst.area.code.startswith(code) or code.startswith(lst.area.code)
+        ExternalList.objects.filter(
+            status=ExternalList.Status.LOADED, area__in=overlapping
+        ).values_list("pk", flat=True)
     )
 
 
@@ -281,7 +282,7 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         "run": run.pk,
         "lo": chunk.lo,
         "hi": chunk.hi,
-        "run_area": run.area.code,
+        "run_areas": _areas_under(run.area.code),
         "next_month": add_months(first_of_month(run.as_of), 1),
         "horizon": add_months(first_of_month(run.as_of), 2) - datetime.timedelta(days=1),
     }

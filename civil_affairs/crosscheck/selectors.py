@@ -75,7 +75,7 @@ def warning_queue(*, user: Any, filters: QueueFilter | None = None) -> QuerySet[
     if f.overdue:
         warnings = warnings.filter(_overdue())
     if f.area:
-        warnings = warnings.filter(area__code__startswith=f.area)
+        warnings = warnings.filter(area__in=Area.objects.within(f.area))
     if f.q.strip():
         try:
             warnings = warnings.filter(person__id_number=clean_id_number(f.q))

@@ -174,6 +174,10 @@ def test_a_list_covers_only_its_area_and_a_run_only_its_own(staff, areas, benefi
     assert run(areas.b).warnings_created == 0  # the list covers township A only
     assert run(areas.county).warnings_created == 1
     assert Warning.objects.get().person == b.head_a
+    # a county list in a township's run: only that township's beneficiaries
+    deaths(staff.approver, areas.county, [(b.head_b, "2026-03-12")])
+    assert run(areas.b).warnings_created == 1
+    assert Warning.objects.filter(person=b.head_b).count() == 1
 
 
 def test_a_retired_list_is_not_matched(staff, areas, beneficiaries):
