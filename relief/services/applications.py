@@ -29,7 +29,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import validate_no_formula
+from civil_affairs.core.validators import clean_text
 
 from .. import calc
 from ..models import (
@@ -142,7 +142,7 @@ def application_create(
     if member is None:
         errors["person"] = _("The applicant must be a member of the household.")
     try:
-        validate_no_formula(statement)
+        statement = clean_text(statement, "statement")
     except ValidationError as exc:
         errors["statement"] = exc.messages[0]
     if program == Kind.DIBAO:
@@ -196,7 +196,7 @@ def application_create(
         household=household,
         person_id=person_id,
         program=program,
-        statement=statement.strip(),
+        statement=statement,
         applied_on=applied_on,
         coverage=coverage if program == Kind.DIBAO else "",
         support_mode=support_mode if program == Kind.EXTREME_POVERTY else "",
@@ -293,11 +293,8 @@ def application_clear_crosscheck(
     policy.require(actor, "application.casework", application)
     _locked(application)
     _expect(application, {S.CROSSCHECK_REQUESTED}, _("Record the cross-check result"))
-    if not (result or "").strip():
-        raise ValidationError({"result": _("Write what the cross-check found.")})
-    validate_no_formula(result.strip())
-    application.crosscheck_note = result.strip()
-    _move(application, S.CROSSCHECK_CLEARED, actor, result.strip())
+    application.crosscheck_note = clean_text(result, "result", required=True)
+    _move(application, S.CROSSCHECK_CLEARED, actor, application.crosscheck_note)
     return application
 
 
@@ -350,8 +347,7 @@ def application_submit(
                 % {"end": application.notice_end},
                 code="notice_running",
             )
-    validate_no_formula((objections or "").strip())
-    application.notice_objections = (objections or "").strip()
+    application.notice_objections = clean_text(objections, "objections")
     application.submitted_by = actor
     application.submitted_at = timezone.now()
     _move(application, S.SUBMITTED, actor, application.notice_objections)
@@ -365,10 +361,9 @@ def application_review(*, actor: Any, application: Application, opinion: str = "
     _locked(application)
     _expect(application, {S.SUBMITTED}, _("Township review"))
     _not_by(actor, application, _("You cannot review a case you registered or submitted."))
-    validate_no_formula((opinion or "").strip())
+    application.review_opinion = clean_text(opinion, "opinion")
     application.reviewed_by = actor
     application.reviewed_at = timezone.now()
-    application.review_opinion = (opinion or "").strip()
     _move(application, S.REVIEWED, actor, application.review_opinion)
     return application
 
@@ -515,11 +510,8 @@ def application_refuse(*, actor: Any, application: Application, reason: str) -> 
     policy.require(actor, "application.refuse", application)
     _locked(application)
     _expect(application, Application.OPEN, _("Refuse"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for refusing.")})
-    validate_no_formula(reason)
-    application.status_reason = reason[:300]
+    reason = clean_text(reason, "reason", required=True, max_length=300)
+    application.status_reason = reason
     _move(application, S.REFUSED, actor, reason)
     return application
 
@@ -530,11 +522,8 @@ def application_withdraw(*, actor: Any, application: Application, reason: str) -
     policy.require(actor, "application.withdraw", application)
     _locked(application)
     _expect(application, Application.OPEN, _("Withdraw"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
-    validate_no_formula(reason)
-    application.status_reason = reason[:300]
+    reason = clean_text(reason, "reason", required=True, max_length=300)
+    application.status_reason = reason
     _move(application, S.WITHDRAWN, actor, reason)
     return application
 

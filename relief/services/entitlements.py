@@ -21,6 +21,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months
 from civil_affairs.core.status import transition
+from civil_affairs.core.validators import clean_text
 
 from ..calc import Computed, get_standard
 from ..models import (
@@ -42,10 +43,7 @@ def check_month(value: Any, field: str = "effective_month") -> datetime.date:
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    return reason[:300]
+    return clean_text(reason, "reason", required=True, max_length=300)
 
 
 def _locked(entitlement: Entitlement) -> Entitlement:

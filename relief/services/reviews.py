@@ -20,7 +20,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.models import StatusChange
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import transition
-from civil_affairs.core.validators import validate_no_formula
+from civil_affairs.core.validators import clean_text
 
 from .. import calc
 from ..models import Entitlement, Household, Program, Review, Standard
@@ -84,15 +84,15 @@ def review_complete(
         raise ValidationError({"outcome": _("Choose the outcome.")})
     month = effective_month or add_months(first_of_month(today), 1)
     ent.check_month(month)
-    note = (note or "").strip()
-    validate_no_formula(note)
+    note = clean_text(note, "note")
     if outcome != Outcome.CONTINUE and not note:
         raise ValidationError({"note": _("Say why (it is the reason written on the change).")})
     household = review.household
     entitlements = household_entitlements(household)
     if not entitlements and outcome != Outcome.CONTINUE:
         raise ValidationError(_("The household has no entitlement in payment to change."))
-    reason = _("Review %(date)s: %(note)s") % {"date": today, "note": note}
+    # the note has no limit; the reason written on an entitlement has 300 characters
+    reason = (_("Review %(date)s: %(note)s") % {"date": today, "note": note})[:300]
     changed = 0
     if outcome == Outcome.ADJUST:
         changed = _adjust(actor, entitlements, month, reason)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months
-from civil_affairs.core.validators import validate_no_formula
+from civil_affairs.core.validators import clean_text
 
 from .. import calc
 from ..models import Entitlement, Standard
@@ -57,7 +57,7 @@ def _check(standard: Standard) -> None:
     elif unit in (Unit.DAYS, Unit.MONTHS, Unit.MULTIPLE) and value <= 0:
         errors["value"] = _("This kind must be above zero.")
     try:
-        validate_no_formula(standard.note)
+        standard.note = clean_text(standard.note, "note", max_length=200)
     except ValidationError as exc:
         errors["note"] = exc.messages[0]
     if errors:

@@ -133,6 +133,19 @@ def test_stop_pays_nothing_from_the_effective_month(staff, entitlement):
         )
 
 
+def test_stop_refuses_a_reason_a_spreadsheet_would_run(staff, entitlement):
+    with pytest.raises(ValidationError) as caught:
+        services.entitlement_stop(
+            actor=staff.approver,
+            entitlement=entitlement,
+            effective_month=add_months(M(), 1),
+            reason="=1+1",
+        )
+    assert "formula" in caught.value.message_dict["reason"][0]
+    entitlement.refresh_from_db()
+    assert (entitlement.status, entitlement.status_reason) == ("active", "")
+
+
 def test_suspend_then_resume_leaves_the_months_between_unpaid(staff, entitlement):
     suspend, resume = add_months(M(), 1), add_months(M(), 3)
     services.entitlement_suspend(
