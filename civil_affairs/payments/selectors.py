@@ -53,7 +53,7 @@ def payroll_payments(
     if program:
         rows = rows.filter(program=program)
     if area is not None:
-        rows = rows.filter(area__code__startswith=area.code)
+        rows = rows.filter(area__in=Area.objects.within(area.code))
     query = query.strip()
     if query:
         rows = rows.filter(Q(person__name__startswith=query) | Q(person__id_number=query))

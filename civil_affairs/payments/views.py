@@ -209,9 +209,10 @@ payroll_discard = _payroll_step(services.payroll_discard, gettext_lazy("The payr
 @login_required
 def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
     payroll = selectors.payroll_get(user=request.user, pk=pk)
+    townships = policy.scope(request.user, Area.objects.filter(level=Area.Level.TOWNSHIP))
     township = None
     if request.GET.get("township"):
-        township = Area.objects.filter(code=request.GET["township"]).first()
+        township = townships.filter(code=request.GET["township"]).first()
     rows = selectors.payroll_payments(
         user=request.user,
         payroll=payroll,
@@ -232,9 +233,7 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
             "may_hold": _actions(request.user, payroll)["hold"],
             "statuses": Payment.Status.choices,
             "programs": [(p, program_label(p)) for p in payroll.programs],
-            "townships": policy.scope(
-                request.user, Area.objects.filter(level=Area.Level.TOWNSHIP)
-            ).order_by("code"),
+            "townships": townships.order_by("code"),
             "hold_form": forms.HoldForm(),
         },
     )

@@ -11,7 +11,7 @@ from civil_affairs.payments.models import ExportJob, LedgerEntry, Payment, Payro
 from civil_affairs.people.models import AccessLog
 from tests.conftest import login
 
-from .factories import NOV, approved, beneficiary, fund, generate
+from .factories import DEC, NOV, approved, beneficiary, fund, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +265,22 @@ def test_nav_and_home_cards(staff):
     caseworker_page = login(staff.caseworker_a).get("/").content.decode()
     assert 'id="nav-payrolls"' not in caseworker_page
     assert 'id="nav-failed"' in caseworker_page
+
+
+def test_rows_filtered_by_township_only_among_the_users_townships(staff, areas):
+    in_a = beneficiary(areas.village_a, "dibao", "500.00")
+    in_b = beneficiary(areas.village_b, "dibao", "300.00")
+    county = generate(staff.finance, programs=["dibao"])
+    url = reverse("payments:payroll_rows", args=[county.pk])
+    page = login(staff.finance).get(url, {"township": areas.a.code}).content.decode()
+    assert in_a.name in page
+    assert in_b.name not in page
+
+    township = generate(staff.finance, programs=["dibao"], areas=[areas.a], month=DEC)
+    url = reverse("payments:payroll_rows", args=[township.pk])
+    # township B is not among reviewer A's (nor in the page's choices): no filter, A's rows
+    page = login(staff.reviewer_a).get(url, {"township": areas.b.code}).content.decode()
+    assert in_a.name in page
 
 
 def test_rows_pages_keep_their_filters(staff, areas):
