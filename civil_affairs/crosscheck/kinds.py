@@ -41,7 +41,6 @@ LIST_KINDS = [
     Kind.PENSION,
     Kind.OTHER_COUNTY,
 ]
-INTERNAL_KINDS = [Kind.DUPLICATE_HOUSEHOLD, Kind.DUPLICATE_BENEFIT, Kind.AGE]
 
 
 class FieldType(models.TextChoices):

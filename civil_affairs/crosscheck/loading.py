@@ -658,7 +658,3 @@ SELECT (SELECT count(*) FROM rejected), (SELECT count(*) FROM removed), (SELECT 
     .replace("@FW0@", FULLWIDTH[0])
     .replace("@FW1@", FULLWIDTH[1])
 )
-
-
-def _sql_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")

@@ -15,7 +15,6 @@ rule also reaches the beneficiaries in the household of the person the row names
 from __future__ import annotations
 
 import datetime
-import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -124,7 +123,7 @@ JOIN relief_entitlement e ON e.person_id = h.person_id AND {OPEN_ENTITLEMENT} AN
 JOIN areas_area ea ON ea.id = e.area_id
 WHERE e.area_id = ANY (%(areas)s)
   AND (r.threshold_name = '' OR h.value::numeric > coalesce(
-        CASE WHEN r.threshold_name = 'relief_dibao' THEN {{relief_dibao}} ELSE {THRESHOLD} END,
+        CASE WHEN r.threshold_name = 'relief_dibao' THEN {RELIEF_DIBAO} ELSE {THRESHOLD} END,
         -1))
 GROUP BY r.id, h.person_id, h.subject_id, h.list_row_id, h.event_date
 ON CONFLICT (person_id, list_row_id, rule_id) WHERE list_row_id IS NOT NULL DO NOTHING
@@ -200,7 +199,7 @@ ON CONFLICT DO NOTHING
 """  # noqa: S608 - only our own constants are formatted in
 
 STEP_SQL = {
-    "lists": LIST_SQL,  # formatted by _step_sql
+    "lists": LIST_SQL,
     "duplicate_benefit": DUPLICATE_BENEFIT_SQL,
     "duplicate_household": DUPLICATE_HOUSEHOLD_SQL,
     "age": AGE_SQL,
@@ -302,7 +301,7 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         if chunk.step == "lists":
             cursor.execute(NAMED_SQL, params)
         named = time.monotonic()
-        cursor.execute(_step_sql(chunk.step), params)
+        cursor.execute(STEP_SQL[chunk.step], params)
         created = max(cursor.rowcount, 0)
         MatchRun.objects.filter(pk=run.pk).update(
             chunks_done=F("chunks_done") + 1, warnings_created=F("warnings_created") + created
@@ -318,13 +317,6 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
         named - started,
     )
     return created
-
-
-@functools.cache
-def _step_sql(step: str) -> str:
-    if step != "lists":
-        return STEP_SQL[step]
-    return LIST_SQL.replace("{relief_dibao}", RELIEF_DIBAO)
 
 
 def run_start(run: MatchRun) -> list[Chunk]:
