@@ -121,7 +121,7 @@ def test_list_upload_and_rejected_rows(staff, areas, beneficiaries):
             "row_number": 3,
             "field": "id_number",
             "problem": "id_length",
-            "problem_text": rejected["results"][0]["problem_text"],
+            "problem_text": "不是18位",  # in the reader's language (Chinese by default)
             "value": "123",
         }
     ]

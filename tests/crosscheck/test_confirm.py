@@ -4,6 +4,7 @@ paid become overpayments through payments' service, and the next payroll follows
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -84,8 +85,12 @@ def test_death_of_a_dibao_member_stops_the_benefit_and_lists_paid_months(staff, 
     assert not Payment.objects.filter(payroll=july, person=member).exists()
     # the queue's page shows the overpayments to recover
     page = login(staff.caseworker_a).get(f"/crosscheck/warnings/{warning.pk}/").content.decode()
-    assert 'id="overpayments"' in page
-    assert page.count("620.00") >= 3
+    listed = page.split('id="overpayments"')[1].split("</table>")[0]
+    assert re.findall(r"<td>(2026-0\d)</td><td>[^<]*</td><td>([\d.]+)</td>", listed) == [
+        ("2026-04", "620.00"),
+        ("2026-05", "620.00"),
+        ("2026-06", "620.00"),
+    ]
     assert run(areas.county).warnings_created == 0  # a rerun raises nothing new
 
 

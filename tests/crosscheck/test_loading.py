@@ -341,7 +341,9 @@ def test_an_empty_list_loads_with_no_rows(staff, areas):
     assert (lst.status, lst.rows_loaded, lst.rows_rejected, lst.progress) == ("loaded", 0, 0, 100)
 
 
-def test_a_load_that_fails_is_marked_failed_and_can_be_loaded_again(staff, areas):
+def test_a_load_that_fails_is_marked_failed_and_can_be_loaded_again(
+    staff, areas, monkeypatch, django_capture_on_commit_callbacks
+):
     lst = upload(staff.approver, areas.county, "death", csv_bytes([], DEATH_HEADER), load=False)
     lst.file.delete(save=False)  # the file vanished from storage
     from civil_affairs.crosscheck.loading import list_load
@@ -352,7 +354,13 @@ def test_a_load_that_fails_is_marked_failed_and_can_be_loaded_again(staff, areas
     assert lst.status == ExternalList.Status.FAILED
     assert "FileNotFoundError" in lst.error
     assert not ListRow.objects.filter(list=lst).exists()
-    services.list_reload(actor=staff.approver, external_list=lst)
+    queued = []
+    monkeypatch.setattr(services, "_queue_load", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.list_reload(actor=staff.approver, external_list=lst)
+    assert queued == [lst.pk]
+    lst.refresh_from_db()
+    assert lst.progress == 0
     with pytest.raises(ValidationError):
         services.list_reload(
             actor=staff.approver,
