@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.spreadsheet import cell_safe
 from civil_affairs.core.validators import validate_no_formula
 from civil_affairs.people.models import Person
 
@@ -244,12 +245,6 @@ def _household_values(
     return values
 
 
-def _safe_cell(value: Any) -> str:
-    """A cell written back to a spreadsheet never starts a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def error_file(plan: ImportPlan, headers: list[str]) -> str:
     """CSV of the rows not imported, each with the reason, for the clerk to fix and re-import."""
     out = io.StringIO()
@@ -266,5 +261,6 @@ def error_file(plan: ImportPlan, headers: list[str]) -> str:
             )
         else:
             reason = skipped[number]
-        writer.writerow([number, *(_safe_cell(row.get(h)) for h in headers), reason])
+        cells = ("" if row.get(h) is None else str(row.get(h)) for h in headers)
+        writer.writerow([number, *map(cell_safe, cells), reason])
     return out.getvalue()
