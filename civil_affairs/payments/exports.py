@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from civil_affairs.core.money import ZERO
+
 from . import bankfile, providers
 from .models import ExportJob, Payment, Payroll
 
@@ -224,7 +226,7 @@ def _write_workbook(
     summary.set_column(0, 1, 18)
     summary.set_column(2, 3, 14)
     row = 3
-    total_rows, total_amount = 0, Decimal("0.00")
+    total_rows, total_amount = 0, ZERO
     for township in totals:
         for label, count, amount in township.programs:
             summary.write_row(row, 0, [township.name, label, count])
@@ -333,7 +335,7 @@ class TownshipTotal:
     code: str
     name: str
     rows: int = 0
-    amount: Decimal = Decimal("0.00")
+    amount: Decimal = ZERO
     programs: list[tuple[str, int, Decimal]] = field(default_factory=list)
 
 
@@ -358,7 +360,7 @@ def township_totals(payroll: Payroll) -> list[TownshipTotal]:
         amount = Decimal(entry["amount"])
         total.rows += entry["rows"]
         total.amount += amount
-        slot = per_program.setdefault((township.pk, entry["program"]), [0, Decimal("0.00")])
+        slot = per_program.setdefault((township.pk, entry["program"]), [0, ZERO])
         slot[0] += entry["rows"]
         slot[1] += amount
     for (pk, program), (rows, amount) in sorted(per_program.items()):

@@ -26,11 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from civil_affairs.core.models import TimeStampedModel
+from civil_affairs.core.money import ZERO
 from civil_affairs.core.validators import mask_account
 
 from . import bankfile, providers
-
-ZERO = Decimal("0.00")
 
 
 def program_label(program: str) -> str:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from civil_affairs.core.money import ZERO
+
 from . import bankfile
 from .models import BankReturn, Payroll
 
@@ -50,9 +52,9 @@ class Checked:
 @dataclass
 class Outcome:
     paid_rows: int = 0
-    paid_amount: Decimal = Decimal("0.00")
+    paid_amount: Decimal = ZERO
     failed_rows: int = 0
-    failed_amount: Decimal = Decimal("0.00")
+    failed_amount: Decimal = ZERO
     failed_by_program: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
 
 

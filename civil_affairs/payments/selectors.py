@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.money import ZERO
 from civil_affairs.core.months import first_of_month
 from civil_affairs.people.models import Person
 
-from .models import ZERO, ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
+from .models import ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
 
 
 def payroll_list(
