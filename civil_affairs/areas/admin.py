@@ -1,11 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import policy
+from . import policy, services
 from .models import Area, StaffAssignment
 
 
@@ -45,9 +46,43 @@ class AreaAdmin(ScopedAdmin):
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # a child's code starts with its parent's: changing a code or a parent would cut
+        # the areas below out of it
+        return ["code", "level", "parent"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.full_clean()
+            obj.save()
+        else:
+            created = services.area_create(
+                actor=request.user,
+                code=obj.code,
+                name=obj.name,
+                level=obj.level,
+                parent=obj.parent,
+            )
+            obj.pk = created.pk
+
+
+class StaffAssignmentForm(forms.ModelForm):
+    actor: Any = None  # set by the admin: whose areas the chosen area must be in
+
+    class Meta:
+        model = StaffAssignment
+        fields = ["user", "area", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("area") is not None:
+            policy.require_area_choice(self.actor, "area.manage", data["area"])
+        return data
+
 
 @admin.register(StaffAssignment)
 class StaffAssignmentAdmin(SimpleHistoryAdmin):
+    form = StaffAssignmentForm
     list_display = ["user", "role", "area"]
     list_filter = ["role"]
     search_fields = ["user__username", "area__name", "area__code"]
@@ -55,3 +90,11 @@ class StaffAssignmentAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[StaffAssignment]:
         return policy.scope(request.user, super().get_queryset(request), "area.manage")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.assignment_save(actor=request.user, assignment=obj)

@@ -6,6 +6,7 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.areas.services import area_create
 from civil_affairs.people.models import Person
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,48 @@ def test_scope_for_an_action_keeps_only_areas_where_the_role_allows_it(staff, pe
 def test_area_within_takes_the_subtree(areas):
     codes = set(Area.objects.within(areas.a.code).values_list("code", flat=True))
     assert codes == {"430922100", "430922100201", "430922100001"}
+
+
+def test_assignments_made_in_the_admin_follow_the_policy_and_move_the_groups(areas, staff):
+    """An administrator assigns only in their own areas; the user's group follows the role,
+    also when the role is changed."""
+    from django.contrib.auth import get_user_model
+
+    from civil_affairs.areas.models import Role, StaffAssignment
+    from civil_affairs.areas.services import assignment_create
+
+    newcomer = get_user_model().objects.create(username="newcomer")
+    client = login(staff.admin)
+    response = client.post(
+        "/admin/areas/staffassignment/add/",
+        {"user": newcomer.pk, "area": areas.a.pk, "role": Role.CASEWORKER},
+    )
+    assert response.status_code == 302
+    assignment = StaffAssignment.objects.get(user=newcomer)
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff
+    assert list(newcomer.groups.values_list("name", flat=True)) == [Role.CASEWORKER]
+    response = client.post(
+        f"/admin/areas/staffassignment/{assignment.pk}/change/",
+        {"user": newcomer.pk, "area": areas.a.pk, "role": Role.TOWNSHIP_REVIEWER},
+    )
+    assert response.status_code == 302
+    assert list(newcomer.groups.values_list("name", flat=True)) == [Role.TOWNSHIP_REVIEWER]
+
+    township_admin = get_user_model().objects.create(username="township_admin")
+    assignment_create(user=township_admin, area=areas.a, role=Role.ADMINISTRATOR)
+    response = login(township_admin).post(
+        "/admin/areas/staffassignment/add/",
+        {"user": newcomer.pk, "area": areas.b.pk, "role": Role.CASEWORKER},
+    )
+    assert response.status_code == 200  # the form again, with the area's error
+    assert 'class="errorlist' in response.content.decode()
+    assert StaffAssignment.objects.filter(user=newcomer).count() == 1
+
+
+def test_an_areas_code_cannot_be_changed_in_the_admin(areas, staff):
+    response = login(staff.admin).get(f"/admin/areas/area/{areas.a.pk}/change/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="code"' not in page
+    assert 'name="name"' in page
