@@ -127,10 +127,6 @@ def payable_rows(payroll: Payroll) -> QuerySet[Payment]:
     return Payment.objects.filter(payroll=payroll).exclude(status=Payment.Status.HELD)
 
 
-def bank_rows(payroll: Payroll) -> QuerySet[Payment]:
-    return payable_rows(payroll)
-
-
 def file_name(payroll: Payroll, ext: str, what: str = "payroll") -> str:
     return f"{what}-{payroll.month:%Y-%m}-{payroll.pk}.{ext}"
 
@@ -390,7 +386,7 @@ def bank_file_stream(payroll: Payroll) -> Iterator[bytes]:
     for line in bankfile.payment_file(payroll.pk, payroll.month, timezone.localdate(), rows):
         buffer.append(line)
         size += len(line)
-        if size >= 256 * 1024:
+        if size >= BLOCK:
             yield b"".join(buffer)
             buffer, size = [], 0
     if buffer:

@@ -106,12 +106,10 @@ def _check_rows(cursor: object, payroll: Payroll, checked: Checked) -> None:
         ORDER BY line_no
         """
     )
-    first_of: dict[int, int] = {}
     duplicated: set[int] = set()
     for line_no, payment_id, first in fetch():
         if line_no != first:
             duplicated.add(line_no)
-            first_of[line_no] = first
             checked.add(
                 line_no,
                 _("reference %(ref)s appears again (first on line %(first)d).")
@@ -119,7 +117,7 @@ def _check_rows(cursor: object, payroll: Payroll, checked: Checked) -> None:
             )
     run(
         """
-        SELECT t.line_no, t.payment_id, p.payroll_id, p.status, p.reissued,
+        SELECT t.line_no, t.payment_id, p.payroll_id, p.status,
                (p.amount * 100)::bigint AS payment_fen, t.amount_fen
         FROM payments_result_rows t
         LEFT JOIN payments_payment p ON p.id = t.payment_id
@@ -129,7 +127,7 @@ def _check_rows(cursor: object, payroll: Payroll, checked: Checked) -> None:
         """,
         [payroll.pk],
     )
-    for line_no, payment_id, payroll_id, status, _reissued, payment_fen, amount_fen in fetch():
+    for line_no, payment_id, payroll_id, status, payment_fen, amount_fen in fetch():
         if line_no in duplicated:
             continue
         ref = bankfile.reference(payment_id)

@@ -13,8 +13,6 @@ from django.shortcuts import get_object_or_404
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.money import ZERO
-from civil_affairs.core.months import first_of_month
-from civil_affairs.people.models import Person
 
 from .models import ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
 
@@ -211,21 +209,6 @@ def overpayment_list(*, user: Any, status: str = "") -> QuerySet[Overpayment]:
 def overpayment_get(*, user: Any, pk: int) -> Overpayment:
     return get_object_or_404(
         policy.scope(user, Overpayment.objects.select_related("person", "area", "payment")), pk=pk
-    )
-
-
-def paid_months(person: Person, program: str, from_month: datetime.date) -> list[datetime.date]:
-    """The benefit months of `program` paid to `person` from `from_month` on."""
-    return list(
-        Payment.objects.filter(
-            person=person,
-            program=program,
-            month__gte=first_of_month(from_month),
-            status=Payment.Status.PAID,
-        )
-        .order_by("month")
-        .values_list("month", flat=True)
-        .distinct()
     )
 
 

@@ -793,7 +793,7 @@ def payroll_bank_file(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes],
         "bank_file",
         _("The bank file is made from an approved payroll; this one is %(status)s."),
     )
-    rows = exports.bank_rows(payroll).count()
+    rows = exports.payable_rows(payroll).count()
     if payroll.status == Payroll.Status.APPROVED:
         payroll._history_user = actor  # type: ignore[attr-defined]
         transition(
