@@ -106,11 +106,21 @@ def area_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     codes = {a.area.code for a in assignments(user) if wanted is None or a.role in wanted}
     if not codes:
         return set()
-    cache: dict[frozenset[str], set[int]] = user.__dict__.setdefault("_policy_area_ids", {})
+    cache: dict[frozenset[str], set[int]] | None = getattr(user, "_policy_area_ids", None)
+    if cache is None:  # getattr/setattr, not __dict__: request.user is a lazy wrapper
+        cache = {}
+        user._policy_area_ids = cache
     key = frozenset(codes)
     if key not in cache:
         cache[key] = set(Area.objects.within(*codes).values_list("id", flat=True))
     return cache[key]
+
+
+def forget(user: Any) -> None:
+    """Drop what this module remembers of the user (after their assignments change)."""
+    for name in ("_policy_assignments", "_policy_area_ids"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def roles(user: Any) -> set[str]:

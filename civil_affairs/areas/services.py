@@ -51,5 +51,4 @@ def _sync_roles(user: Any) -> None:
     if roles and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_policy_assignments", None)
-    user.__dict__.pop("_policy_area_ids", None)
+    policy.forget(user)
