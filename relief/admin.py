@@ -18,6 +18,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import ScopedAdmin
+from civil_affairs.core.forms import add_service_errors
 from civil_affairs.people import services as people_services
 
 from . import services
@@ -35,6 +36,7 @@ from .models import (
     Standard,
 )
 from .resources import IMPORT_FORMATS, HouseholdImportResource, error_path
+from .services.standards import EDITABLE
 
 
 class ReadOnlyMixin:
@@ -81,42 +83,40 @@ class StandardAdmin(ScopedAdmin):
         return super().has_add_permission(request) and policy.may(request.user, "standard.manage")
 
     def save_model(self, request: HttpRequest, obj: Standard, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        try:
-            if change:
-                changes = {
-                    f: data[f] for f in ("valid_to", "value", "note") if f in form.changed_data
-                }
-                services.standard_update(actor=request.user, standard=obj, **changes)
-            else:
-                saved = services.standard_create(
-                    actor=request.user,
-                    kind=data["kind"],
-                    variant=data.get("variant", ""),
-                    area=data["area"],
-                    valid_from=data["valid_from"],
-                    valid_to=data.get("valid_to"),
-                    value=data["value"],
-                    note=data.get("note", ""),
-                )
-                obj.pk = saved.pk
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
+        """Nothing left to write: the form's validation saved the row through the service."""
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, **kwargs)
 
         class StandardForm(form_class):  # type: ignore[misc, valid-type]
-            """Runs the service's checks at form time, so errors show on their fields."""
+            """Saves through the service while validating (inside the admin's transaction),
+            so that whatever the service refuses (an overlap, a field it does not allow to
+            change) shows on the form instead of failing the request."""
 
             def _post_clean(self) -> None:
                 super()._post_clean()
-                if obj is not None or self.errors:
+                if self.errors:
                     return
+                data = self.cleaned_data
                 try:
-                    services.standards._check(self.instance)
+                    if obj is not None:
+                        changes = {f: data[f] for f in EDITABLE if f in self.changed_data}
+                        services.standard_update(
+                            actor=request.user, standard=self.instance, **changes
+                        )
+                    else:
+                        self.instance = services.standard_create(
+                            actor=request.user,
+                            kind=data["kind"],
+                            variant=data.get("variant", ""),
+                            area=data["area"],
+                            valid_from=data["valid_from"],
+                            valid_to=data.get("valid_to"),
+                            value=data["value"],
+                            note=data.get("note", ""),
+                        )
                 except ValidationError as exc:
-                    self._update_errors(exc)
+                    add_service_errors(self, exc)
 
         return StandardForm
 

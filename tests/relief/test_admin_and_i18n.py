@@ -7,11 +7,12 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from civil_affairs.core.months import add_months
 from relief.models import Standard
 from tests.conftest import login
-from tests.relief.conftest import make_household, member, next_month
+from tests.relief.conftest import SINCE, make_household, member, next_month
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,45 @@ def test_admin_standard_form_names_the_bad_field(staff, areas, standards):
     assert response.status_code == 200
     assert "variant" in response.context["adminform"].form.errors
     assert Standard.objects.count() == len(standards)
+
+
+def _form_error(response, field):
+    assert response.status_code == 200, response.status_code
+    [error] = response.context["adminform"].form.errors[field]
+    assert escape(error) in response.content.decode()
+    return error
+
+
+def test_admin_shows_an_overlapping_new_standard_as_a_form_error(staff, areas, standards):
+    before = list(Standard.objects.order_by("pk").values())
+    response = login(staff.admin).post(
+        reverse("admin:relief_standard_add"),
+        {
+            "kind": "dibao",
+            "variant": "rural",
+            "area": areas.county.pk,
+            "valid_from": SINCE.isoformat(),  # the same first month as the row in force
+            "value": "800",
+        },
+    )
+    assert f"{SINCE:%Y-%m}" in _form_error(response, "valid_from")
+    assert list(Standard.objects.order_by("pk").values()) == before
+
+
+def test_admin_shows_an_overlapping_change_as_a_form_error(staff, areas, standards):
+    old = standards[("dibao", "rural")]
+    client = login(staff.admin)
+    new = {"kind": "dibao", "variant": "rural", "area": areas.county.pk, "value": "800"}
+    client.post(reverse("admin:relief_standard_add"), {**new, "valid_from": next_month()})
+    old.refresh_from_db()
+    assert old.valid_to == add_months(next_month(), -1)
+    before = list(Standard.objects.order_by("pk").values())
+    response = client.post(
+        reverse("admin:relief_standard_change", args=[old.pk]),
+        {"valid_to": "", "value": str(old.value), "note": old.note},  # open again: overlaps
+    )
+    _form_error(response, "valid_to")
+    assert list(Standard.objects.order_by("pk").values()) == before
 
 
 def test_caseworker_cannot_edit_standards_in_the_admin(staff, areas, standards):
