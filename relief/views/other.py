@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
-from civil_affairs.core.months import first_of_month
+from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import history
 from civil_affairs.people.selectors import person_by_id_number
 
@@ -132,11 +131,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "household.view")
     month_text = request.GET.get("month", "")
     try:
-        month = (
-            datetime.date.fromisoformat(f"{month_text}-01")
-            if month_text
-            else first_of_month(timezone.localdate())
-        )
+        month = parse_month(month_text) if month_text else first_of_month(timezone.localdate())
     except ValueError:
         month = first_of_month(timezone.localdate())
     return render(

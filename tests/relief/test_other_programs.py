@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from relief import selectors, services
 from relief.models import Application, HomelessCase, MedicalAid
@@ -118,6 +119,15 @@ def test_figures_page_counts_people_paid_by_program(staff, areas, standards):
         reverse("relief:figures"), {"month": month.strftime("%Y-%m")}
     )
     assert next(f for f in other.context["figures"]["programs"] if f.program == "dibao").people == 0
+
+
+def test_figures_page_reads_the_month_as_typed(staff, areas, standards):
+    client = login(staff.approver)
+    page = client.get(reverse("relief:figures"), {"month": "2027-3"}).content.decode()
+    assert 'value="2027-03"' in page
+    this_month = timezone.localdate().strftime("%Y-%m")
+    page = client.get(reverse("relief:figures"), {"month": "2027-13"}).content.decode()
+    assert f'value="{this_month}"' in page  # not a month: the current one
 
 
 def test_entitlement_page_changes_amount_through_the_service(staff, areas, standards):
