@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min, Sum
@@ -31,10 +30,9 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
-from civil_affairs.core.status import first_status, transition
+from civil_affairs.core.status import first_status, history, transition
 from civil_affairs.core.validators import clean_text, compact_account, validate_bank_account
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
@@ -83,7 +81,7 @@ def covering_area(areas: Sequence[Area]) -> Area:
     for code in codes[1:]:
         while not code.startswith(prefix):
             prefix = prefix[:-1]
-    for length in (12, 9, 6):
+    for length in sorted(Area.CODE_LENGTH.values(), reverse=True):
         if len(prefix) >= length:
             found = Area.objects.filter(code=prefix[:length]).first()
             if found is not None:
@@ -554,12 +552,14 @@ def payroll_return(*, actor: Any, payroll: Payroll, note: str) -> Payroll:
 
 def _preparers(payroll: Payroll) -> set[int]:
     """Users who generated (or generated again) or submitted the payroll."""
-    started = StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Payroll),
-        object_id=payroll.pk,
-        new_status__in=[Payroll.Status.GENERATING, Payroll.Status.SUBMITTED],
-        actor__isnull=False,
-    ).values_list("actor_id", flat=True)
+    started = (
+        history(payroll)
+        .filter(
+            new_status__in=[Payroll.Status.GENERATING, Payroll.Status.SUBMITTED],
+            actor__isnull=False,
+        )
+        .values_list("actor_id", flat=True)
+    )
     ids = set(started) | {payroll.generated_by_id}
     if payroll.submitted_by_id:
         ids.add(payroll.submitted_by_id)
