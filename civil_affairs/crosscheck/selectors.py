@@ -211,6 +211,10 @@ def overpayments_of(warning: Warning) -> list[dict[str, Any]]:
     ]
 
 
+def open_warning_count(*, user: Any) -> int:
+    return policy.scope(user, Warning.objects.filter(status=Warning.Status.OPEN)).count()
+
+
 def overdue_summary(*, user: Any) -> list[dict[str, Any]]:
     """Overdue warnings per area, for the supervisors' panel on the home page."""
     rows = (

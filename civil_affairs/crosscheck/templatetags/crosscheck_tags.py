@@ -8,7 +8,6 @@ from django import template
 from civil_affairs.areas import policy
 
 from .. import selectors
-from ..models import Warning
 
 register = template.Library()
 
@@ -20,9 +19,7 @@ def crosscheck_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not policy.may(user, "warning.view"):
         return {"show": False}
     supervisor = policy.may(user, "warning.supervise")
-    open_count = (
-        policy.scope(user, Warning.objects.all()).filter(status=Warning.Status.OPEN).count()
-    )
+    open_count = selectors.open_warning_count(user=user)
     return {
         "show": True,
         "request": request,
