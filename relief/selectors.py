@@ -257,18 +257,6 @@ def dibao_rows(*, user: Any, month: datetime.date) -> QuerySet[Any]:
     return monthly_rows(user=user, program=Program.DIBAO, month=month)
 
 
-def extreme_poverty_rows(*, user: Any, month: datetime.date) -> QuerySet[Any]:
-    return monthly_rows(user=user, program=Program.EXTREME_POVERTY, month=month)
-
-
-def disability_living_rows(*, user: Any, month: datetime.date) -> QuerySet[Any]:
-    return monthly_rows(user=user, program=Program.DISABILITY_LIVING, month=month)
-
-
-def disability_care_rows(*, user: Any, month: datetime.date) -> QuerySet[Any]:
-    return monthly_rows(user=user, program=Program.DISABILITY_CARE, month=month)
-
-
 # ---- figures
 
 

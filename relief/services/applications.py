@@ -381,8 +381,6 @@ def _check_approver(actor: Any, application: Application, month: datetime.date) 
         return
     try:
         policy.require(actor, "application.approve_delegated", application)
-    except Http404:
-        raise
     except PermissionDenied:
         raise PermissionDenied(
             _("Only a county approver, or a township where approval is delegated, may approve.")

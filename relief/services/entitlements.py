@@ -307,7 +307,6 @@ def apply_amount_change(
                 % {"m": f"{entitlement.end_month:%Y-%m}"}
             }
         )
-    new_basis = basis if basis is not None else None
     periods = list(entitlement.periods.select_for_update().order_by("valid_from"))
     covering = next(
         (
@@ -321,8 +320,8 @@ def apply_amount_change(
     for period in periods:
         if period.valid_from >= effective_month:
             period.monthly_amount = amount
-            if new_basis is not None:
-                period.basis = new_basis
+            if basis is not None:
+                period.basis = basis
             _save_period(period, actor, reason)
     if covering is not None and covering.valid_from < effective_month:
         EntitlementPeriod.objects.create(
@@ -330,7 +329,7 @@ def apply_amount_change(
             valid_from=effective_month,
             valid_to=covering.valid_to,
             monthly_amount=amount,
-            basis=new_basis if new_basis is not None else covering.basis,
+            basis=basis if basis is not None else covering.basis,
         )
         covering.valid_to = add_months(effective_month, -1)
         _save_period(covering, actor, reason)
@@ -340,11 +339,11 @@ def apply_amount_change(
             valid_from=effective_month,
             valid_to=entitlement.end_month,
             monthly_amount=amount,
-            basis=new_basis or {},
+            basis=basis or {},
         )
     _refresh_amount(entitlement)
-    if new_basis is not None:
-        entitlement.basis = new_basis
+    if basis is not None:
+        entitlement.basis = basis
     if standard is not None:
         entitlement.standard = standard
     _save(entitlement, actor, reason)

@@ -44,7 +44,6 @@ MEMBER_FIELDS = (
     *MONEY_FIELDS,
     *COUNT_FIELDS,
 )
-HOUSEHOLD_FIELDS = ("area", "address", "registered_type", "category")
 EDITABLE_HOUSEHOLD_FIELDS = ("address", "registered_type", "category", "caseworker")
 
 
