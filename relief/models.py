@@ -746,6 +746,8 @@ class HomelessCase(TimeStampedModel):
         PLACED = "placed", _("Placed")
         LEFT = "left", _("Left on their own")
 
+    # still in the station's care: services are given, the case is listed as open
+    OPEN = (Status.IN_STATION, Status.LONG_STAY)
     TRANSITIONS = {
         Status.IN_STATION: {Status.LONG_STAY, Status.RETURNED, Status.PLACED, Status.LEFT},
         Status.LONG_STAY: {Status.RETURNED, Status.PLACED, Status.LEFT},

@@ -325,9 +325,7 @@ def program_figures(*, user: Any, month: datetime.date | None = None) -> dict[st
 def homeless_cases(*, user: Any, open_only: bool = False) -> QuerySet[HomelessCase]:
     rows = policy.scope(user, HomelessCase.objects.select_related("area", "zone"))
     if open_only:
-        rows = rows.filter(
-            status__in=[HomelessCase.Status.IN_STATION, HomelessCase.Status.LONG_STAY]
-        )
+        rows = rows.filter(status__in=HomelessCase.OPEN)
     return rows.order_by("-found_on", "-id")
 
 

@@ -108,7 +108,7 @@ def homeless_give_service(
     note: str = "",
 ) -> HomelessService:
     policy.require(actor, "homeless.manage", case)
-    if case.status not in (HomelessCase.Status.IN_STATION, HomelessCase.Status.LONG_STAY):
+    if case.status not in HomelessCase.OPEN:
         raise ValidationError(_("The person has left the station."))
     if kind not in HomelessService.Kind.values:
         raise ValidationError({"kind": _("Choose the service.")})

@@ -85,7 +85,7 @@ def homeless_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "services_given": case.services.all(),
             "service_form": service_form,
             "close_form": close_form,
-            "open": case.status in (HomelessCase.Status.IN_STATION, HomelessCase.Status.LONG_STAY),
+            "open": case.status in HomelessCase.OPEN,
             "may_manage": policy.may(request.user, "homeless.manage", case),
             "changes": history(case),
         },
