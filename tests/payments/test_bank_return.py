@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from civil_affairs.payments import bankfile, services
 from civil_affairs.payments.models import BankReturn, LedgerEntry, Payment, Payroll
 
-from .factories import NOV, approved, beneficiary, fund, generate
+from .factories import DEC, NOV, approved, beneficiary, fund, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -224,13 +224,25 @@ def test_malformed_lines_are_rejected(staff, sent):
 
 
 def test_same_file_twice_and_file_of_another_payroll(staff, sent):
-    content = result(sent, rows_of(sent))
-    services.bank_return_apply(actor=staff.finance, payroll=sent, content=content, file_name="r")
-    with pytest.raises(ValidationError):
-        services.bank_return_apply(
-            actor=staff.finance, payroll=sent, content=content, file_name="r"
-        )
-    assert BankReturn.objects.count() == 1
+    rows = rows_of(sent)
+    first = result(sent, rows[:2])  # part of the rows: the payroll stays sent to the bank
+    services.bank_return_apply(actor=staff.finance, payroll=sent, content=first, file_name="r")
+    assert Payroll.objects.get(pk=sent.pk).status == Payroll.Status.EXPORTED
+    before = state(sent)
+    with pytest.raises(ValidationError) as again:
+        services.bank_return_apply(actor=staff.finance, payroll=sent, content=first, file_name="r")
+    assert again.value.messages[0].startswith("此文件已于 "), again.value.messages
+    assert getattr(again.value, "code", None) == "duplicate_file"
+    assert state(sent) == before
+
+    other = generate(staff.finance, month=DEC)
+    messages = _rejected(staff, sent, bankfile.result_file(other.pk, sent.month, NOV, rows[2:]))
+    assert f"第 1 行：此文件属于发放名册 #{other.pk}，而不是 #{sent.pk}。" in messages, messages
+    services.bank_return_apply(
+        actor=staff.finance, payroll=sent, content=result(sent, rows[2:]), file_name="r2"
+    )
+    assert Payroll.objects.get(pk=sent.pk).status == Payroll.Status.PAID
+    assert BankReturn.objects.count() == 2
 
 
 def test_partial_files_settle_in_turn(staff, sent):
