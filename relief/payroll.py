@@ -53,7 +53,5 @@ def _rows_sql(program: str) -> RowsSql:
 def register_providers() -> None:
     for program in Program:
         register(
-            Provider(
-                program=program.value, label=str(program.label), rows_sql=_rows_sql(program.value)
-            )
+            Provider(program=program.value, label=program.label, rows_sql=_rows_sql(program.value))
         )

@@ -27,6 +27,7 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.validators import clean_id_number
+from civil_affairs.payments.models import program_label as payments_program_label
 
 from . import consequences
 from .kinds import default_mapping, field_label
@@ -189,24 +190,10 @@ def _recent_payments(warning: Warning) -> list[Any]:
     )
 
 
-def program_label(code: str) -> str:
-    """The name of a paying program in the reader's language (relief's programs), else the
-    payroll registry's name, else its code."""
-    from civil_affairs.payments import providers
-    from relief.models import Program
-
-    if code in Program.values:
-        return str(Program(code).label)
-    try:
-        return str(providers.get(code).label)
-    except KeyError:
-        return code
-
-
 def overpayments_of(warning: Warning) -> list[dict[str, Any]]:
     """What confirming the warning listed for recovery, with the programs' names."""
     return [
-        {**o, "program_label": program_label(o.get("program") or "")}
+        {**o, "program_label": payments_program_label(o.get("program") or "")}
         for o in warning.outcome.get("overpayments", [])
     ]
 

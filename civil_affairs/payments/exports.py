@@ -79,7 +79,7 @@ def columns() -> list[str]:
 
 
 def _program_labels() -> dict[str, str]:
-    return {p.program: p.label for p in providers.all_providers()}
+    return {p.program: str(p.label) for p in providers.all_providers()}
 
 
 def _status_labels() -> dict[str, str]:

@@ -18,7 +18,7 @@ from .models import Payment
 
 
 def program_choices() -> list[tuple[str, str]]:
-    return [(p.program, p.label) for p in providers.all_providers()]
+    return [(p.program, str(p.label)) for p in providers.all_providers()]
 
 
 class GenerateForm(BootstrapForm):

@@ -33,8 +33,9 @@ from . import bankfile, providers
 
 
 def program_label(program: str) -> str:
+    """A paying program's name in the reader's language, else its code."""
     try:
-        return providers.get(program).label
+        return str(providers.get(program).label)
     except KeyError:
         return program
 

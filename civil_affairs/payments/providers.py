@@ -16,13 +16,15 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 RowsSql = Callable[[datetime.date], tuple[str, dict[str, object]]]
 
 
 @dataclass(frozen=True)
 class Provider:
     program: str  # stored on each payment row, e.g. "dibao"
-    label: str
+    label: str | Promise  # lazy, so that each reader sees it in their own language
     rows_sql: RowsSql
 
 
