@@ -224,18 +224,10 @@ class Command(BaseCommand):
             raise CommandError(f"--persons can be at most {MAX_PERSONS:,}.")
         if self._existing():
             raise CommandError("Bench data is already in this database: add --reset to replace it.")
-        villages = list(
-            Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=COUNTY_CODE)
-            .order_by("code")
-            .values_list("id", flat=True)
-        )
-        if not villages:
+        county_villages = Area.objects.within(COUNTY_CODE).filter(level=Area.Level.VILLAGE)
+        if not county_villages.exists():
             demo.load_areas()
-            villages = list(
-                Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=COUNTY_CODE)
-                .order_by("code")
-                .values_list("id", flat=True)
-            )
+        villages = list(county_villages.order_by("code").values_list("id", flat=True))
         params = {
             "persons": persons,
             "households": households,
