@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from civil_affairs.core.admin import HistoryAdmin
 
 from . import policy, services
 from .models import Area, StaffAssignment
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdmin(HistoryAdmin):
     """Admin pages that obey the access policy: rows outside the user's areas do not exist.
 
     `view_action`/`change_action` name the policy actions; subclasses call services from
@@ -81,7 +82,7 @@ class StaffAssignmentForm(forms.ModelForm):
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(SimpleHistoryAdmin):
+class StaffAssignmentAdmin(HistoryAdmin):
     form = StaffAssignmentForm
     list_display = ["user", "role", "area"]
     list_filter = ["role"]

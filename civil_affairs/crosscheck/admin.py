@@ -11,10 +11,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import ScopedAdmin
+from civil_affairs.core.admin import HistoryAdmin
 from civil_affairs.payments import providers
 
 from . import services
@@ -56,7 +56,7 @@ class MatchRuleForm(forms.ModelForm):
 
 
 @admin.register(MatchRule)
-class MatchRuleAdmin(SimpleHistoryAdmin):
+class MatchRuleAdmin(HistoryAdmin):
     form = MatchRuleForm
     list_display = [
         "name",
@@ -118,7 +118,7 @@ class ThresholdAdmin(ScopedAdmin):
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(SimpleHistoryAdmin):
+class ColumnMappingAdmin(HistoryAdmin):
     list_display = ["kind", "columns", "updated_by", "updated_at"]
     readonly_fields = ["kind", "columns", "delimiter", "updated_by"]
 

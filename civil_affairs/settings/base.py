@@ -206,3 +206,7 @@ LOGGING = {
 
 # django-import-export: the formats a bureau's staff use
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+
+# django-simple-history: past versions are shown in the admin, never restored from there
+# (a revert would write around the services; core/admin.py refuses it whatever the role)
+SIMPLE_HISTORY_REVERT_DISABLED = True
