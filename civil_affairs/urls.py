@@ -1,3 +1,7 @@
+import importlib
+from types import ModuleType
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,12 +12,24 @@ from civil_affairs.core import views as core_views
 from civil_affairs.crosscheck import api as crosscheck_api
 from civil_affairs.payments import api as payments_api
 from civil_affairs.people.api import PersonViewSet
-from relief import api as relief_api
+
+
+def _domain_module(app: str, name: str) -> ModuleType | None:
+    """A domain app's `urls` or `api` module, if it has one: the project knows the list of
+    domain apps (settings.DOMAIN_APPS), never what is in them."""
+    try:
+        return importlib.import_module(f"{app}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.{name}":
+            raise
+        return None
+
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
+domain_apis = [_domain_module(app, "api") for app in settings.DOMAIN_APPS]
 for prefix, viewset, basename in [
-    *relief_api.routes,
+    *(route for api in domain_apis if api is not None for route in getattr(api, "routes", [])),
     *payments_api.routes,
     *crosscheck_api.routes,
 ]:
@@ -26,7 +42,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("civil_affairs.people.urls")),
-    path("relief/", include("relief.urls")),
+    *(
+        path(f"{app}/", include(f"{app}.urls"))
+        for app in settings.DOMAIN_APPS
+        if _domain_module(app, "urls") is not None
+    ),
     path("payments/", include("civil_affairs.payments.urls")),
     path("crosscheck/", include("civil_affairs.crosscheck.urls")),
     path("admin/", admin.site.urls),

@@ -102,6 +102,45 @@ class Role(models.TextChoices):
     COUNTY_APPROVER = "county_approver", _("County approver")
     FINANCE = "finance", _("Finance")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # relief: the disabled persons' federation (残联) confirms disability grades
+    DISABILITY_FEDERATION = "disability_federation", _("Disabled persons' federation")
+    # eldercare
+    ELDERCARE_OFFICER = "eldercare_officer", _("Elder-care officer")
+    # children
+    CHILDREN_OFFICER = "children_officer", _("Children's officer")
+    CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
+    CHILD_DIRECTOR = "child_director", _("Child director")
+    # governance
+    CIVIL_AFFAIRS_CLERK = "civil_affairs_clerk", _("Township civil affairs clerk")
+    GOVERNANCE_OFFICER = "governance_officer", _("Governance officer")
+    # social organisations
+    REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
+    # funerals, marriage registration, place names
+    FUNERAL_OFFICER = "funeral_officer", _("Funeral officer")
+    MARRIAGE_REGISTRAR = "marriage_registrar", _("Marriage registrar")
+    PLACE_NAMES_OFFICER = "place_names_officer", _("Place names officer")
+
+
+# The level of area each role is assigned at (a child director works in one village, a
+# marriage registrar for the whole county). An assignment at another level is refused.
+ROLE_LEVELS: dict[str, str] = {
+    Role.CASEWORKER: Area.Level.TOWNSHIP,
+    Role.TOWNSHIP_REVIEWER: Area.Level.TOWNSHIP,
+    Role.COUNTY_APPROVER: Area.Level.COUNTY,
+    Role.FINANCE: Area.Level.COUNTY,
+    Role.DISABILITY_FEDERATION: Area.Level.COUNTY,
+    Role.ELDERCARE_OFFICER: Area.Level.COUNTY,
+    Role.CHILDREN_OFFICER: Area.Level.COUNTY,
+    Role.CHILD_SUPERVISOR: Area.Level.TOWNSHIP,
+    Role.CHILD_DIRECTOR: Area.Level.VILLAGE,
+    Role.CIVIL_AFFAIRS_CLERK: Area.Level.TOWNSHIP,
+    Role.GOVERNANCE_OFFICER: Area.Level.COUNTY,
+    Role.REGISTRATION_OFFICER: Area.Level.COUNTY,
+    Role.FUNERAL_OFFICER: Area.Level.COUNTY,
+    Role.MARRIAGE_REGISTRAR: Area.Level.COUNTY,
+    Role.PLACE_NAMES_OFFICER: Area.Level.COUNTY,
+    # administrators: a county or a township
+}
 
 
 class StaffAssignment(TimeStampedModel):
@@ -118,7 +157,7 @@ class StaffAssignment(TimeStampedModel):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("area")
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -130,3 +169,13 @@ class StaffAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.area}"
+
+    def clean(self) -> None:
+        level = ROLE_LEVELS.get(self.role)
+        if level is not None and self.area_id is not None and self.area.level != level:
+            raise ValidationError(
+                {
+                    "area": _("A %(role)s is assigned to a %(level)s.")
+                    % {"role": self.get_role_display(), "level": Area.Level(level).label}
+                }
+            )

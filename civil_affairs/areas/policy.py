@@ -26,6 +26,17 @@ REVIEWER = Role.TOWNSHIP_REVIEWER
 APPROVER = Role.COUNTY_APPROVER
 FINANCE = Role.FINANCE
 ADMINISTRATOR = Role.ADMINISTRATOR
+FEDERATION = Role.DISABILITY_FEDERATION
+ELDERCARE_OFFICER = Role.ELDERCARE_OFFICER
+CHILDREN_OFFICER = Role.CHILDREN_OFFICER
+CHILD_SUPERVISOR = Role.CHILD_SUPERVISOR
+CHILD_DIRECTOR = Role.CHILD_DIRECTOR
+CLERK = Role.CIVIL_AFFAIRS_CLERK
+GOVERNANCE_OFFICER = Role.GOVERNANCE_OFFICER
+REGISTRATION_OFFICER = Role.REGISTRATION_OFFICER
+FUNERAL_OFFICER = Role.FUNERAL_OFFICER
+REGISTRAR = Role.MARRIAGE_REGISTRAR
+PLACE_NAMES_OFFICER = Role.PLACE_NAMES_OFFICER
 EVERYONE = frozenset(Role)
 
 # action -> roles that may perform it (in an area that covers the object)
@@ -84,6 +95,18 @@ ACTIONS: dict[str, frozenset[str]] = {
     "warning.supervise": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),  # overdue warnings
     "warning.view": EVERYONE,
     "warning.resolve": frozenset({CASEWORKER, APPROVER}),
+    # ---- eldercare
+    #
+    # ---- children
+    #
+    # ---- governance
+    #
+    # ---- social organisations
+    #
+    # ---- funerals, marriage registration, place names
+    #
+    # ---- dashboards and the annual report
+    #
 }
 
 M = TypeVar("M", bound=models.Model)

@@ -112,6 +112,17 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
     ],
+    Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
+    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],
+    Role.CHILDREN_OFFICER: [*VIEW_PEOPLE],
+    Role.CHILD_SUPERVISOR: [*VIEW_PEOPLE],
+    Role.CHILD_DIRECTOR: [*VIEW_PEOPLE],
+    Role.CIVIL_AFFAIRS_CLERK: [*VIEW_PEOPLE],
+    Role.GOVERNANCE_OFFICER: [*VIEW_PEOPLE],
+    Role.REGISTRATION_OFFICER: [*VIEW_PEOPLE],
+    Role.FUNERAL_OFFICER: [*VIEW_PEOPLE],
+    Role.MARRIAGE_REGISTRAR: [*VIEW_PEOPLE],
+    Role.PLACE_NAMES_OFFICER: [*VIEW_PEOPLE],
 }
 
 

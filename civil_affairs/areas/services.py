@@ -21,7 +21,11 @@ def area_create(
 @transaction.atomic
 def assignment_create(*, user: Any, area: Area, role: str) -> StaffAssignment:
     """Give `user` `role` in `area` (and below); the role's Django group follows."""
-    assignment, _ = StaffAssignment.objects.get_or_create(user=user, area=area, role=role)
+    assignment = StaffAssignment.objects.filter(user=user, area=area, role=role).first()
+    if assignment is None:
+        assignment = StaffAssignment(user=user, area=area, role=role)
+        assignment.full_clean()
+        assignment.save()
     _sync_roles(user)
     return assignment
 

@@ -33,6 +33,17 @@ USERS = [
     ("reviewer_b", "赵磊（灰山港镇审核）", Role.TOWNSHIP_REVIEWER, "430922101"),
     ("approver", "刘洋（县局审批）", Role.COUNTY_APPROVER, "430922"),
     ("finance", "陈静（财务）", Role.FINANCE, "430922"),
+    ("federation", "黄伟（县残联）", Role.DISABILITY_FEDERATION, "430922"),
+    ("eldercare", "何丽（养老服务股）", Role.ELDERCARE_OFFICER, "430922"),
+    ("children", "罗霞（儿童福利股）", Role.CHILDREN_OFFICER, "430922"),
+    ("supervisor_a", "邓军（桃花江镇儿童督导员）", Role.CHILD_SUPERVISOR, "430922100"),
+    ("director_a", "谢红（花果山村儿童主任）", Role.CHILD_DIRECTOR, "430922100201"),
+    ("clerk_a", "曾平（桃花江镇民政助理员）", Role.CIVIL_AFFAIRS_CLERK, "430922100"),
+    ("governance", "彭涛（基层政权股）", Role.GOVERNANCE_OFFICER, "430922"),
+    ("registration", "蒋玲（社会组织股）", Role.REGISTRATION_OFFICER, "430922"),
+    ("funeral", "袁斌（社会事务股·殡葬）", Role.FUNERAL_OFFICER, "430922"),
+    ("registrar", "唐琴（婚姻登记处）", Role.MARRIAGE_REGISTRAR, "430922"),
+    ("placenames", "夏勇（区划地名股）", Role.PLACE_NAMES_OFFICER, "430922"),
 ]
 
 

@@ -18,6 +18,12 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Fund ledger"), "payments:ledger", "ledger.view"),
     (_("Warnings"), "crosscheck:warning_list", "warning.view"),
     (_("External lists"), "crosscheck:list_upload", "crosscheck.upload"),
+    # eldercare
+    # children
+    # governance
+    # social organisations
+    # funerals, marriage registration, place names
+    # dashboards and the annual report
 ]
 
 

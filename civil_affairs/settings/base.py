@@ -26,6 +26,10 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-chang
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
+# One app per bureau domain: they plug into the shared registries and never import each
+# other; the URL conf mounts each one's `urls` at /<app>/ and its `api.routes` under /api/.
+DOMAIN_APPS = ["relief", "eldercare", "children", "governance", "social_orgs", "funeral"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,12 +59,7 @@ INSTALLED_APPS = [
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
     # domain apps
-    "relief",
-    "eldercare",
-    "children",
-    "governance",
-    "social_orgs",
-    "funeral",
+    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
