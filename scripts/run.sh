@@ -27,7 +27,7 @@ echo "  Demo logins (password demo-2026):"
 $PY manage.py shell -v0 -c '
 from civil_affairs.core.demo import USERS
 for username, name, role, area in USERS:
-    print(f"    {username:<14} {role.value:<18} {area}  {name}")'
+    print(f"    {username:<14} {role.value:<22} {area:<12}  {name}")'
 
 echo "  Worker and beat logs: var/log/"
 echo
