@@ -4,8 +4,10 @@ from types import ModuleType
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from civil_affairs.core import views as core_views
@@ -25,7 +27,10 @@ def _domain_module(app: str, name: str) -> ModuleType | None:
         return None
 
 
+# No format-suffix routes (`…/approve.json/`): JSON is the API's one format, and the extra
+# actions take no `format` argument. The walk (tests/security) calls them to make sure.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("people", PersonViewSet, basename="person")
 domain_apis = [_domain_module(app, "api") for app in settings.DOMAIN_APPS]
 for prefix, viewset, basename in [
@@ -51,6 +56,20 @@ urlpatterns = [
     path("crosscheck/", include("civil_affairs.crosscheck.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # the schema and its page are for staff: a login first (the page's script is a file of
+    # its own, for the Content-Security-Policy)
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="schema",
+    ),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="swagger-ui",
+    ),
 ]

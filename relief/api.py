@@ -6,6 +6,7 @@ project's exception handler turns service errors into 400/403/404 with field mes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core.validators import mask_certificate
 
 from . import selectors, services
 from .models import Application, Entitlement, EntitlementPeriod, Household, HouseholdMember
@@ -29,6 +31,7 @@ from .steps import STEP_BY_NAME
 class MemberSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(max_length=18, write_only=True)
     id_number_masked = serializers.CharField(source="person.masked_id_number", read_only=True)
+    disability_certificate_masked = serializers.SerializerMethodField()
     name = serializers.CharField(max_length=50, write_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     monthly_income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -44,6 +47,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "work_capacity",
             "health",
             "disability_certificate",
+            "disability_certificate_masked",
             "disability_type",
             "disability_grade",
             *HouseholdMember.INCOME_FIELDS,
@@ -55,6 +59,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["disability_type", "disability_grade"]
         extra_kwargs = {  # the service validates (same messages as the form and the import)
             f: {"validators": [], "required": False}
+            | ({"write_only": True} if f == "disability_certificate" else {})
             for f in (
                 "relationship",
                 "work_capacity",
@@ -66,6 +71,10 @@ class MemberSerializer(serializers.ModelSerializer):
                 "deposits",
             )
         }
+
+    def get_disability_certificate_masked(self, member: HouseholdMember) -> str:
+        """The certificate is the ID number and two digits: masked like the ID number."""
+        return mask_certificate(member.disability_certificate)
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -227,6 +236,10 @@ class ApplicationViewSet(
     def _step(self, request: Request, pk: str, step: str) -> Response:
         application = self.get_object()
         definition = STEP_BY_NAME[step]
+        if not isinstance(request.data, Mapping):  # a JSON list, a number…
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Send the step's fields as one object.")]}
+            )
         form = definition.form(request.data, request.FILES)  # the page's form, the same checks
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.forms import BootstrapForm, MonthField, add_service_errors
+from civil_affairs.core.forms import BootstrapForm, Form, MonthField, add_service_errors
+from civil_affairs.core.validators import mask_certificate
 
 from . import services
 from .models import Application, HomelessCase, HomelessService, Household, HouseholdMember, Review
@@ -88,6 +89,24 @@ class MemberForm(BootstrapForm):
     real_estate = forms.IntegerField(label=_("homes owned"), initial=0)
     deposits = forms.DecimalField(label=_("bank deposits"), initial=0)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a member on file (member_initial): the ID number cannot change and is shown masked;
+        # the certificate is shown masked and kept while it comes back unchanged
+        self.known_id_number = self.initial.get("known_id_number", "")
+        self.known_certificate = self.initial.get("known_certificate", "")
+        if self.known_id_number:
+            self.fields["id_number"].disabled = True
+
+    def clean_id_number(self) -> str:
+        return self.known_id_number or str(self.cleaned_data["id_number"])
+
+    def clean_disability_certificate(self) -> str:
+        value = str(self.cleaned_data.get("disability_certificate") or "")
+        if self.known_certificate and value == mask_certificate(self.known_certificate):
+            return str(self.known_certificate)
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors or not data or data.get("DELETE"):
@@ -111,10 +130,20 @@ def member_rows(formset: Any) -> list[dict[str, Any]]:
 
 
 def member_initial(household: Household) -> list[dict[str, Any]]:
+    """The members as the edit page shows them: ID numbers and certificates masked (their
+    whole values stay on the server, under keys no field renders)."""
     rows = []
     for m in household.members.select_related("person"):
         row = {f: getattr(m, f) for f in MemberForm.base_fields if hasattr(m, f)}
-        row.update({"id_number": m.person.id_number, "name": m.person.name})
+        row.update(
+            {
+                "id_number": m.person.masked_id_number,
+                "known_id_number": m.person.id_number,
+                "name": m.person.name,
+                "disability_certificate": mask_certificate(m.disability_certificate),
+                "known_certificate": m.disability_certificate,
+            }
+        )
         rows.append(row)
     return rows
 
@@ -207,7 +236,7 @@ class ReasonForm(BootstrapForm):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
-class BulkApproveForm(forms.Form):
+class BulkApproveForm(Form):
     applications = forms.TypedMultipleChoiceField(coerce=int, choices=())
     note = forms.CharField(required=False, max_length=300)
 

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django_celery_beat import admin as beat_admin
+from django_celery_beat import models as beat
 
 from civil_affairs.core.admin import HistoryAdmin
 
@@ -36,6 +38,47 @@ class ScopedAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class CountyWideMixin:
+    """The admin of a county-wide setting (a row of no area: match rules, column mappings,
+    periodic tasks and their schedules). Anyone whose role's group may view it reads it;
+    adding, changing, deleting and the list's actions need a role held at a county-level area
+    that may do `county_action` (`policy.holds_county_wide`: the one rule)."""
+
+    county_action = ""
+
+    def _county(self, request: HttpRequest) -> bool:
+        return policy.holds_county_wide(request.user, self.county_action)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) and self._county(request)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._county(request)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._county(request)  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # beat's enable / disable / run-now actions declare no permission of their own
+        return super().get_actions(request) if self._county(request) else {}  # type: ignore[misc]
+
+
+# django-celery-beat's admin, re-registered through the rule: the schedules of the monthly
+# cross-check run and the daily review task are the county's.
+for _model, _base in [
+    (beat.PeriodicTask, beat_admin.PeriodicTaskAdmin),
+    (beat.CrontabSchedule, beat_admin.CrontabScheduleAdmin),
+    (beat.IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+    (beat.SolarSchedule, beat_admin.SolarScheduleAdmin),
+    (beat.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model,
+        type(_base.__name__, (CountyWideMixin, _base), {"county_action": "schedule.manage"}),
+    )
 
 
 @admin.register(Area)

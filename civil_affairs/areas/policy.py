@@ -48,8 +48,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "person.view_full_id": frozenset({CASEWORKER, REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
     "person.export": EVERYONE,
     "person.export_full_id": frozenset({FINANCE, ADMINISTRATOR}),
+    # the access log (reveals of people in the user's areas; exports: county-wide)
+    "accesslog.view": frozenset({ADMINISTRATOR}),
     # areas and staff
     "area.manage": frozenset({ADMINISTRATOR}),
+    # django-celery-beat's periodic tasks and their schedules (county-wide settings)
+    "schedule.manage": frozenset({ADMINISTRATOR}),
     # relief
     "household.view": EVERYONE,
     "household.create": frozenset({CASEWORKER, ADMINISTRATOR}),
@@ -161,6 +165,39 @@ def scope(user: Any, queryset: models.QuerySet[M], action: str | None = None) ->
         return queryset
     lookup = area_lookup(queryset.model)
     return queryset.filter(**{f"{lookup}__in": area_ids(user, ACTIONS[action] if action else None)})
+
+
+def holds_county_wide(user: Any, action: str) -> bool:
+    """Whether the user holds, at a county-level area, a role that may do `action`.
+
+    County-wide settings — rows that belong to no area (match rules, column mappings,
+    django-celery-beat's periodic tasks and schedules) — are changed only so: a township
+    administrator may not switch off the county's death rule. Settings that do name an area
+    (standards, thresholds) follow `require` like everything else, so the county's own rows
+    are out of a township user's reach in the same way (their area is above the user's)."""
+    if is_unrestricted(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    allowed = ACTIONS[action]
+    return any(a.role in allowed and a.area.level == Area.Level.COUNTY for a in assignments(user))
+
+
+def require_county_wide(user: Any, action: str) -> None:
+    """Raise PermissionDenied unless `holds_county_wide(user, action)`."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please log in."))
+    if not holds_county_wide(user, action):
+        raise PermissionDenied(
+            _("Only a county-level role may change this county-wide setting (%(action)s).")
+            % {"action": action}
+        )
+
+
+def outside_error(field: str) -> ValidationError:
+    """The one message about a person or object outside the user's areas: it says no more
+    (not whether the ID number is on file, nor where)."""
+    return ValidationError({field: _("Not in your areas.")}, code="outside")
 
 
 def require_area_choice(user: Any, action: str, area: Area, field: str = "area") -> None:

@@ -111,6 +111,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "crosscheck.view_warning",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
+        # the schedules; changed only from a county-level assignment (policy.holds_county_wide)
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.add_intervalschedule",
+        "django_celery_beat.change_intervalschedule",
     ],
     Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
     Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],

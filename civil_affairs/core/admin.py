@@ -16,6 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .forms import guard_text
+from .validators import MASKS
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
@@ -24,7 +28,38 @@ def keeps_history(model: type[Any]) -> bool:
     return hasattr(model._meta, "simple_history_manager_attribute")
 
 
+class MaskedChanges(HistoricalRecordContextHelper):
+    """The history page's "changes" column shows ID numbers, accounts and certificates masked
+    (their whole values are a logged reveal, never a page)."""
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        mask = MASKS.get(change.field)
+        if mask is not None and isinstance(value, str):
+            return mask(value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        """Every text field of an admin form refuses a spreadsheet formula (core.forms)."""
+        form = super().get_form(request, obj, **kwargs)
+        for field in form.base_fields.values():
+            guard_text(field)
+        return form
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
+        return MaskedChanges(self.model, historical_record)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """404 for a row outside the user's areas (or none), as every page answers; 403 stays
+        for a role that may see the row but not delete it."""
+        self._visible_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[no-any-return]
+
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
         """The object, if it is in the rows the user may see (the subclass's queryset)."""
         obj = self.get_object(request, unquote(object_id))

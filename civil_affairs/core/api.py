@@ -1,13 +1,19 @@
 """One exception handler for the API: service errors become 400/403/404 with field messages."""
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions
+from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, parsers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .spreadsheet import FORMULA_STARTS
+from .validators import validate_no_formula
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -24,3 +30,59 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+# ---- what the API reads: no NUL character (PostgreSQL refuses it in text) and no spreadsheet
+# formula in any text value, refused in one place for every endpoint with the field named.
+
+NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def refused_text(value: str) -> str | None:
+    """Why an incoming text value is refused, or None. A signed number ("-5.00") is left to
+    the field that reads it, and so is a lone tab (a list's delimiter)."""
+    if "\x00" in value:
+        return _("No field may contain a NUL character (%00).")
+    if value[:1] in FORMULA_STARTS and value.strip() and not NUMBER.match(value):
+        try:
+            validate_no_formula(value)
+        except DjangoValidationError as exc:
+            return str(exc.messages[0])
+    return None
+
+
+def check_text(data: Any, path: str = "") -> None:
+    """Raise a 400 naming the first field (dotted path) whose text is refused."""
+    if isinstance(data, str):
+        problem = refused_text(data)
+        if problem is not None:
+            raise exceptions.ValidationError({path or "non_field_errors": [problem]})
+    elif isinstance(data, Mapping):
+        items = data.lists() if isinstance(data, QueryDict) else data.items()
+        for key, value in items:
+            check_text(str(key), path or "non_field_errors")
+            check_text(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            check_text(value, f"{path}.{index}" if path else str(index))
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        check_text(data)
+        return data
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        check_text(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        check_text(parsed.data)
+        return parsed

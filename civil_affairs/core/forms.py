@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .months import parse_month
+from .validators import validate_no_formula
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -17,11 +18,41 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class BootstrapForm(forms.Form):
+def guard_text(field: forms.Field) -> None:
+    """A text field refuses a spreadsheet formula (= + - @ first), like `clean_text`; a
+    password is no text that is ever exported."""
+    if (
+        isinstance(field, forms.CharField)
+        and not isinstance(field.widget, forms.PasswordInput)
+        and validate_no_formula not in field.validators
+    ):
+        field.validators.append(validate_no_formula)
+
+
+class GuardedFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        new_class: Any = super().__new__(mcs, name, bases, attrs)
+        for field in new_class.base_fields.values():
+            guard_text(field)
+        return new_class
+
+
+class Form(forms.Form, metaclass=GuardedFormMetaclass):
+    """The base of the project's forms: every text field, declared or added in `__init__`,
+    refuses a spreadsheet formula with a message under the field (the admin's forms get the
+    same from `core.admin.HistoryAdmin.get_form`; the API from `core.api`'s parsers)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            guard_text(field)
+
+
+class BootstrapForm(Form):
     """Gives every widget Bootstrap's class, and marks fields with errors."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"

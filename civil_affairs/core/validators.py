@@ -78,6 +78,23 @@ def mask_account(account: str) -> str:
     return f"****{account[-4:]}" if account else ""
 
 
+def mask_certificate(number: str) -> str:
+    """430922********001542: a disability certificate is the ID number (masked like one)
+    followed by its type and grade digits."""
+    if not number:
+        return ""
+    return mask_id_number(number[:18]) + number[18:]
+
+
+# Fields whose whole value is shown only through a logged reveal: how each is masked
+# wherever it is output (admin history included).
+MASKS = {
+    "id_number": mask_id_number,
+    "bank_account": mask_account,
+    "disability_certificate": mask_certificate,
+}
+
+
 def clean_credit_code(value: str) -> str:
     """Validate a unified social credit code (GB 32100)."""
     code = uscc.compact(value or "")

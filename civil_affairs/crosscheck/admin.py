@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
-from civil_affairs.areas.admin import ScopedAdmin
+from civil_affairs.areas.admin import CountyWideMixin, ScopedAdmin
 from civil_affairs.core.admin import HistoryAdmin
 from civil_affairs.payments import providers
 
@@ -43,6 +43,8 @@ class MatchRuleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         known = ", ".join(sorted(p.program for p in providers.all_providers()))
+        if "programs" not in self.fields:  # read-only for this user (county-wide rule)
+            return
         self.fields["programs"].help_text = _(
             "Program codes separated by commas; empty means every program. Registered: %(codes)s."
         ) % {"codes": known}
@@ -56,8 +58,9 @@ class MatchRuleForm(forms.ModelForm):
 
 
 @admin.register(MatchRule)
-class MatchRuleAdmin(HistoryAdmin):
+class MatchRuleAdmin(CountyWideMixin, HistoryAdmin):
     form = MatchRuleForm
+    county_action = "crosscheck.rules"
     list_display = [
         "name",
         "kind",
@@ -70,15 +73,6 @@ class MatchRuleAdmin(HistoryAdmin):
     ]
     list_filter = ["kind", "active", "severity"]
     search_fields = ["name", "description"]
-
-    def _may(self, request: HttpRequest) -> bool:
-        return policy.may(request.user, "crosscheck.rules")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and self._may(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and self._may(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # rules that raised warnings are their evidence; deactivate instead
@@ -118,7 +112,8 @@ class ThresholdAdmin(ScopedAdmin):
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(HistoryAdmin):
+class ColumnMappingAdmin(CountyWideMixin, HistoryAdmin):
+    county_action = "crosscheck.upload"
     list_display = ["kind", "columns", "updated_by", "updated_at"]
     readonly_fields = ["kind", "columns", "delimiter", "updated_by"]
 

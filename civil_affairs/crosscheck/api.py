@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from civil_affairs.areas import policy
+from civil_affairs.areas.api import ScopedReadMixin
 from civil_affairs.areas.models import Area
+from civil_affairs.core import api
 from civil_affairs.core.months import parse_month
 
 from . import selectors, services
@@ -101,10 +101,11 @@ class RejectedRowSerializer(serializers.ModelSerializer):
 
 
 class ExternalListViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ExternalListSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    view_action = "crosscheck.view"
+    parser_classes = [api.MultiPartParser, api.FormParser, api.JSONParser]
     filterset_fields = ["kind", "status"]
 
     queryset = ExternalList.objects.none()  # for the schema; reads go through the selector
@@ -112,7 +113,7 @@ class ExternalListViewSet(
     def get_queryset(self) -> QuerySet[ExternalList]:
         if getattr(self, "swagger_fake_view", False):
             return ExternalList.objects.none()
-        policy.require(self.request.user, "crosscheck.view")
+        self.require_view()
         return selectors.list_list(user=self.request.user)
 
     @extend_schema(request=ListUploadSerializer, responses={202: ExternalListSerializer})
@@ -193,19 +194,21 @@ class MatchRunSerializer(serializers.ModelSerializer):
 
 
 class MatchRunViewSet(
+    ScopedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = MatchRunSerializer
+    view_action = "crosscheck.view"
 
     queryset = MatchRun.objects.none()  # for the schema; reads go through the selector
 
     def get_queryset(self) -> QuerySet[MatchRun]:
         if getattr(self, "swagger_fake_view", False):
             return MatchRun.objects.none()
-        policy.require(self.request.user, "crosscheck.view")
+        self.require_view()
         return selectors.run_list(user=self.request.user)
 
     def perform_create(self, serializer: Any) -> None:

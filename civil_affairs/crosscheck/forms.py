@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas.models import Area
-from civil_affairs.core.forms import BootstrapForm, MonthField
+from civil_affairs.core.forms import BootstrapForm, Form, MonthField
 
 from . import selectors
 from .kinds import LIST_KINDS, Kind, fields_of
@@ -104,7 +104,7 @@ class RunStartForm(BootstrapForm):
         self.fields["checks"].widget.attrs["class"] = "form-check-input"
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     status = forms.ChoiceField(
         label=_("status"),
         choices=[("", _("any status")), *Warning.Status.choices],

@@ -48,8 +48,9 @@ DELIMITERS = {",", "\t", ";", "|"}
 def mapping_save(
     *, actor: Any, kind: str, columns: dict[str, str], delimiter: str = ","
 ) -> ColumnMapping:
-    """Save the column mapping of a list kind (the upload form offers it next time)."""
-    policy.require(actor, "crosscheck.upload")
+    """Save the column mapping of a list kind (the upload form offers it next time). The
+    mapping is county-wide: only a county-level role changes it."""
+    policy.require_county_wide(actor, "crosscheck.upload")
     if kind not in LIST_KINDS:
         raise ValidationError({"kind": _("Choose a kind of list.")})
     cleaned = {f.name: (columns.get(f.name) or "").strip() for f in fields_of(kind)}
@@ -98,7 +99,8 @@ def list_upload(
         raise ValidationError(errors)
     heading = loading.read_heading(file, file_name, delimiter)  # type: ignore[arg-type]
     index = loading.check_mapping(kind, columns, heading)
-    mapping_save(actor=actor, kind=kind, columns=columns, delimiter=delimiter)
+    if policy.holds_county_wide(actor, "crosscheck.upload"):  # a township's upload saves none
+        mapping_save(actor=actor, kind=kind, columns=columns, delimiter=delimiter)
     lst = ExternalList(
         kind=kind,
         area=area,
@@ -359,7 +361,7 @@ def _known_programs() -> set[str]:
 @transaction.atomic
 def rule_save(*, actor: Any, rule: MatchRule) -> MatchRule:
     """Validate and save a rule (the admin calls this)."""
-    policy.require(actor, "crosscheck.rules")
+    policy.require_county_wide(actor, "crosscheck.rules")
     rule_check(rule=rule)
     rule._history_user = actor  # type: ignore[attr-defined]
     rule.full_clean()

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
-from civil_affairs.core.spreadsheet import Echo, cell_safe
+from civil_affairs.core.http import safe_next
+from civil_affairs.core.spreadsheet import Echo, cell_safe_value
 from civil_affairs.people.services import export_logged
 
 from . import selectors, services
@@ -63,11 +64,7 @@ def warning_bulk(request: HttpRequest) -> HttpResponse:
     except ValueError:
         ids = []
     warnings = selectors.warnings_by_ids(user=request.user, ids=ids)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "crosscheck:warning_list"
+    back = safe_next(request, reverse("crosscheck:warning_list"))
     if not form.is_valid() or not warnings:
         messages.error(request, _("Tick the warnings to resolve and choose a decision."))
         return redirect(back)
@@ -253,8 +250,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, "crosscheck.view")
-    lst = selectors.list_get(user=request.user, pk=pk)
+    lst = selectors.list_get(user=request.user, pk=pk)  # 404 outside the user's areas
+    policy.require(request.user, "crosscheck.view", lst)
     rejected = Paginator(selectors.rejected_rows(external_list=lst), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -288,8 +285,8 @@ def _rejected_text(lst: ExternalList, row: RejectedRow) -> dict[str, Any]:
 @login_required
 def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment; htmx polls it while the list loads, and reloads the page after."""
-    policy.require(request.user, "crosscheck.view")
     lst = selectors.list_get(user=request.user, pk=pk)
+    policy.require(request.user, "crosscheck.view", lst)
     done = lst.status not in {ExternalList.Status.PENDING, ExternalList.Status.LOADING}
     response = render(request, "crosscheck/_list_progress.html", {"list": lst, "done": done})
     if done and request.headers.get("HX-Request") and request.GET.get("was") == "busy":
@@ -300,8 +297,8 @@ def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def list_rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The rejected rows as CSV, for the department to correct; the export is logged."""
-    policy.require(request.user, "crosscheck.view")
     lst = selectors.list_get(user=request.user, pk=pk)
+    policy.require(request.user, "crosscheck.view", lst)
     rows = selectors.rejected_rows(external_list=lst)
     export_logged(
         actor=request.user, what=f"crosscheck list {lst.pk} rejected rows", rows=rows.count()
@@ -314,7 +311,10 @@ def list_rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         for row in rows.iterator(chunk_size=2000):
             text = _rejected_text(lst, row)
             yield writer.writerow(
-                [text["row_number"], text["field"], text["problem"], cell_safe(text["value"])]
+                map(
+                    cell_safe_value,
+                    [text["row_number"], str(text["field"]), str(text["problem"]), text["value"]],
+                )
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -385,16 +385,16 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, "crosscheck.view")
     run = selectors.run_get(user=request.user, pk=pk)
+    policy.require(request.user, "crosscheck.view", run)
     done = run.status in {MatchRun.Status.DONE, MatchRun.Status.FAILED}
     return render(request, "crosscheck/run_detail.html", {"run": run, "done": done})
 
 
 @login_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, "crosscheck.view")
     run = selectors.run_get(user=request.user, pk=pk)
+    policy.require(request.user, "crosscheck.view", run)
     done = run.status in {MatchRun.Status.DONE, MatchRun.Status.FAILED}
     response = render(request, "crosscheck/_run_progress.html", {"run": run, "done": done})
     if done and request.headers.get("HX-Request") and request.GET.get("was") == "busy":

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from civil_affairs.areas import policy
+from civil_affairs.areas.api import ScopedReadMixin
 from civil_affairs.areas.models import Area
 
 from . import selectors, services
@@ -70,14 +71,15 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PayrollViewSet(viewsets.ReadOnlyModelViewSet):
+class PayrollViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PayrollSerializer
     filterset_fields = ["status", "kind", "month"]
+    view_action = "payroll.view"
 
     def get_queryset(self) -> QuerySet[Payroll]:
         if getattr(self, "swagger_fake_view", False):  # the schema needs only the model
             return Payroll.objects.none()
-        policy.require(self.request.user, "payroll.view")
+        self.require_view()
         return selectors.payroll_list(user=self.request.user).prefetch_related("areas")
 
     @extend_schema(request=GenerateSerializer, responses={202: PayrollSerializer})
@@ -196,9 +198,23 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema needs only the model
             return Payment.objects.none()
         user = self.request.user
-        if not (policy.may(user, "payroll.view") or policy.may(user, "payment.correct")):
+        if "pk" not in self.kwargs and not self._may_read():  # one row: get_object decides
             policy.require(user, "payroll.view")
         return policy.scope(user, Payment.objects.select_related("person", "area")).order_by("id")
+
+    def _may_read(self, payment: Payment | None = None) -> bool:
+        user = self.request.user
+        return policy.may(user, "payroll.view", payment) or policy.may(
+            user, "payment.correct", payment
+        )
+
+    def get_object(self) -> Payment:
+        """A row outside the user's areas is 404 (the scoped queryset); inside, a role that
+        reads no payroll rows is 403."""
+        payment: Payment = super().get_object()
+        if not self._may_read(payment):
+            policy.require(self.request.user, "payroll.view", payment)
+        return payment
 
     @extend_schema(request=ReasonSerializer, responses=PaymentSerializer)
     @action(detail=True, methods=["post"])
@@ -257,16 +273,17 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         extra_kwargs = {"booked_on": {"required": False}}
 
 
-class LedgerEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class LedgerEntryViewSet(ScopedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The special account's entries. POST records an allocation (finance)."""
 
     serializer_class = LedgerEntrySerializer
     filterset_fields = ["program", "kind", "payroll"]
+    view_action = "ledger.view"
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         if getattr(self, "swagger_fake_view", False):  # the schema needs only the model
             return LedgerEntry.objects.none()
-        policy.require(self.request.user, "ledger.view")
+        self.require_view()
         return selectors.ledger_entries(user=self.request.user)
 
     def perform_create(self, serializer: Any) -> None:
@@ -346,14 +363,15 @@ class RecoverSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OverpaymentViewSet(viewsets.ReadOnlyModelViewSet):
+class OverpaymentViewSet(ScopedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OverpaymentSerializer
     filterset_fields = ["status", "program", "person"]
+    view_action = "overpayment.view"
 
     def get_queryset(self) -> QuerySet[Overpayment]:
         if getattr(self, "swagger_fake_view", False):  # the schema needs only the model
             return Overpayment.objects.none()
-        policy.require(self.request.user, "overpayment.view")
+        self.require_view()
         return selectors.overpayment_list(user=self.request.user).order_by("id")
 
     @extend_schema(request=RecoverSerializer, responses=LedgerEntrySerializer)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civil_affairs.core.money import ZERO
+from civil_affairs.core.spreadsheet import cell_safe, cell_safe_sql, cell_safe_value
 
 from . import bankfile, providers
 from .models import ExportJob, Payment, Payroll
@@ -92,11 +93,23 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"payroll": payroll.pk}
     program = _labels_expr("p.program", _program_labels(), params, "prog")
     status = _labels_expr("p.status", _status_labels(), params, "st")
+    text = [  # every text cell is neutralised in SQL: COPY writes the file
+        cell_safe_sql(expression)
+        for expression in (
+            "coalesce(t.name, v.name)",
+            "v.name",
+            "pp.name",
+            _id_expr(full_id),
+            program,
+            "CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END",
+            _account_expr(full_id),
+            status,
+        )
+    ]
     sql = f"""
-    SELECT coalesce(t.name, v.name), v.name, pp.name, {_id_expr(full_id)}, {program},
-           to_char(p.month, 'YYYY-MM'), p.amount,
-           CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,
-           {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), {status}
+    SELECT {text[0]}, {text[1]}, {text[2]}, {text[3]}, {text[4]},
+           to_char(p.month, 'YYYY-MM'), p.amount, {text[5]},
+           {text[6]}, lpad(p.id::text, 16, '0'), {text[7]}
     FROM payments_payment p
     JOIN people_person pp ON pp.id = p.person_id
     JOIN areas_area v ON v.id = p.area_id
@@ -225,7 +238,7 @@ def _write_workbook(
     total_rows, total_amount = 0, ZERO
     for township in totals:
         for label, count, amount in township.programs:
-            summary.write_row(row, 0, [township.name, label, count])
+            summary.write_row(row, 0, [cell_safe(township.name), cell_safe(label), count])
             summary.write_number(row, 3, float(amount), money)
             row += 1
         total_rows += township.rows
@@ -243,7 +256,7 @@ def _write_workbook(
     for township in totals:
         sheet = workbook.add_worksheet(_sheet_name(township.name or township.code, names))
         names.add(sheet.get_name())
-        sheet.write_string(0, 0, f"{caption} · {township.name}", title)
+        sheet.write_string(0, 0, cell_safe(f"{caption} · {township.name}"), title)
         for col, text in enumerate(heads):
             sheet.write_string(2, col, text, bold)
         for col, width in enumerate(widths):
@@ -278,19 +291,22 @@ def _write_workbook(
         target.sheet.write_row(
             target.count + 2,
             0,
-            (
-                target.count,
-                village_of[area_id],
-                name,
-                id_number,
-                program_of.get(program, program),
-                month,
-                amount,
-                bank,
-                account,
-                ref,
-                status_of.get(status, status),
-            ),
+            [
+                cell_safe_value(value)
+                for value in (
+                    target.count,
+                    village_of[area_id],
+                    name,
+                    id_number,
+                    program_of.get(program, program),
+                    month,
+                    amount,
+                    bank,
+                    account,
+                    ref,
+                    status_of.get(status, status),
+                )
+            ],
         )
         written += 1
         if progress is not None and written % FETCH == 0:

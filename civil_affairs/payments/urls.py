@@ -3,6 +3,32 @@ from django.urls import path
 from . import views
 
 app_name = "payments"
+# The model whose id each route's `pk` names, one line per route with an id: the security
+# walk (tests/security/test_walk.py) tries every route with ids inside and outside each
+# user's areas, and fails on a route with an id that is not declared here.
+url_models = {
+    "payroll_detail": "payments.Payroll",
+    "payroll_progress": "payments.Payroll",
+    "payroll_regenerate": "payments.Payroll",
+    "payroll_submit": "payments.Payroll",
+    "payroll_approve": "payments.Payroll",
+    "payroll_return": "payments.Payroll",
+    "payroll_close": "payments.Payroll",
+    "payroll_discard": "payments.Payroll",
+    "payroll_rows": "payments.Payroll",
+    "payroll_export_csv": "payments.Payroll",
+    "payroll_export_xlsx": "payments.Payroll",
+    "payroll_bank_file": "payments.Payroll",
+    "bank_return_upload": "payments.Payroll",
+    "payment_hold": "payments.Payment",
+    "payment_release": "payments.Payment",
+    "payment_correct": "payments.Payment",
+    "export_job": "payments.ExportJob",
+    "export_download": "payments.ExportJob",
+    "ledger_reverse": "payments.LedgerEntry",
+    "overpayment_recover": "payments.Overpayment",
+    "overpayment_waive": "payments.Overpayment",
+}
 urlpatterns = [
     path("", views.payroll_list, name="payroll_list"),
     path("generate/", views.payroll_generate, name="payroll_generate"),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import add_service_errors
+from civil_affairs.core.http import safe_next
 from civil_affairs.core.status import history
 
 from . import bankfile, forms, selectors, services
@@ -254,9 +255,7 @@ def payment_hold(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("%(name)s is held.") % {"name": payment.person.name})
-    return redirect(
-        request.POST.get("next") or reverse("payments:payroll_rows", args=[payment.payroll_id])
-    )
+    return redirect(safe_next(request, reverse("payments:payroll_rows", args=[payment.payroll_id])))
 
 
 @login_required
@@ -271,9 +270,7 @@ def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(name)s is back in the payroll.") % {"name": payment.person.name}
         )
-    return redirect(
-        request.POST.get("next") or reverse("payments:payroll_rows", args=[payment.payroll_id])
-    )
+    return redirect(safe_next(request, reverse("payments:payroll_rows", args=[payment.payroll_id])))
 
 
 # ---- exports

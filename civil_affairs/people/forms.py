@@ -26,8 +26,18 @@ class PersonForm(BootstrapForm):
         assert isinstance(area_field, forms.ModelChoiceField)
         area_field.queryset = policy.scope(user, Area.objects.all())
         if person is not None:
+            # an ID number never changes once registered: shown masked, never sent whole
             self.fields["id_number"].disabled = True
             self.fields["id_number"].initial = person.masked_id_number
+            # the account is never shown whole on a page: a blank field replaces it
+            account = self.fields["bank_account"]
+            account.label = _("new bank account")
+            account.help_text = (
+                _("Now %(account)s. Leave empty to keep it.")
+                % {"account": person.masked_bank_account}
+                if person.bank_account
+                else _("None on file.")
+            )
 
     def clean_id_number(self) -> str:
         if self.fields["id_number"].disabled:

@@ -74,6 +74,7 @@ class AccessLog(models.Model):
     """Who saw whose sensitive data, or exported what, and when. Append-only."""
 
     history_exempt = "append-only evidence of access; rows are never changed"
+    area_lookup = "person__area"  # exports name no person: county-wide (people/admin.py)
 
     class Action(models.TextChoices):
         VIEW_ID = "view_id", _("Viewed the whole ID number")

@@ -1,14 +1,15 @@
 from typing import Any
 
-from import_export import fields, resources
+from import_export import fields
 
 from civil_affairs.areas import policy
+from civil_affairs.core.resources import SafeResource
 
 from . import services
 from .models import Person
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(SafeResource):
     """Export of people: ID numbers whole only for roles that may export them; logged."""
 
     id_number = fields.Field(column_name="id_number")

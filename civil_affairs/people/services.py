@@ -1,5 +1,6 @@
 """Writes on people. Each function checks the policy and validates before it writes."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,14 +27,18 @@ def person_create(
     address: str = "",
     bank_name: str = "",
     bank_account: str = "",
+    death_date: datetime.date | None = None,
 ) -> Person:
     try:
         number = clean_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
     policy.require_area_choice(actor, "person.create", area)
-    if Person.objects.filter(id_number=number).exists():
+    on_file = Person.objects.filter(id_number=number)
+    if policy.scope(actor, on_file).exists():
         raise ValidationError({"id_number": _("A person with this ID number is already on file.")})
+    if on_file.exists():  # say no more about a person outside the actor's areas
+        raise policy.outside_error("id_number")
     facts = id_facts(number)
     person = Person(
         id_number=number,
@@ -43,6 +48,7 @@ def person_create(
         address=address,
         bank_name=bank_name,
         bank_account=compact_account(bank_account),
+        death_date=death_date,
         birth_date=facts.birth_date,
         sex=facts.sex,
     )

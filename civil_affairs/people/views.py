@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
-from civil_affairs.core.spreadsheet import Echo
+from civil_affairs.core.spreadsheet import Echo, cell_safe_value
 
 from . import selectors, services
 from .forms import PersonForm
@@ -79,10 +79,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "person.update", person)
     initial = {f: getattr(person, f) for f in ("name", "phone", "address", "bank_name")}
     initial["area"] = person.area
-    initial["bank_account"] = person.bank_account
     form = PersonForm(request.POST or None, user=request.user, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+        if not data["bank_account"]:  # left empty: the account on file stays
+            del data["bank_account"]
         try:
             services.person_update(actor=request.user, person=person, **data)
         except ValidationError as exc:
@@ -109,7 +110,16 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
         for person in people.iterator(chunk_size=2000):
             number = person.id_number if full else person.masked_id_number
             yield writer.writerow(
-                [number, person.name, person.get_sex_display(), person.birth_date, person.area.code]
+                map(
+                    cell_safe_value,
+                    [
+                        number,
+                        person.name,
+                        person.get_sex_display(),
+                        person.birth_date,
+                        person.area.code,
+                    ],
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -240,9 +240,7 @@ def _person_for(actor: Any, member: dict[str, Any], area: Area) -> Person:
             actor=actor, id_number=member["id_number"], name=member["name"], area=area
         )
     if not policy.scope(actor, Person.objects.filter(pk=person.pk)).exists():
-        raise ValidationError(
-            {"id_number": _("This ID number is on file in an area outside yours.")}
-        )
+        raise policy.outside_error("id_number")
     if person.name != member["name"]:
         raise ValidationError(
             {
