@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .forms import guard_text
+from .forms import GuardTextMixin
 from .validators import MASKS
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
@@ -41,16 +41,29 @@ class MaskedChanges(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        """Every text field of an admin form refuses a spreadsheet formula (core.forms)."""
+        """Every text field of an admin form refuses a spreadsheet formula (core.forms), also
+        in a form an admin subclasses from this one."""
         form = super().get_form(request, obj, **kwargs)
-        for field in form.base_fields.values():
-            guard_text(field)
-        return form
+        return type(form.__name__, (GuardTextMixin, form), {})
 
     def get_historical_record_context_helper(
         self, request: HttpRequest, historical_record: Any
     ) -> HistoricalRecordContextHelper:
         return MaskedChanges(self.model, historical_record)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A row outside the user's areas is answered as a missing one (Django's redirect to
+        the admin's index with "does not exist"), before any permission is asked: a 403 would
+        tell that the id exists."""
+        if object_id is not None and self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[no-any-return]
+        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None

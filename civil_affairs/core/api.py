@@ -86,3 +86,42 @@ class MultiPartParser(parsers.MultiPartParser):
         parsed = super().parse(stream, media_type, parser_context)
         check_text(parsed.data)
         return parsed
+
+
+# ---- the schema documents the errors every operation can answer (schemathesis checks that
+# each answer is documented; tests/security/test_schema.py)
+
+ERROR_RESPONSES: dict[str, dict[str, Any]] = {
+    "400": {
+        "description": "Bad input: messages by field name (or non_field_errors / detail).",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+    "401": {"description": "Not authenticated."},
+    "403": {
+        "description": "Not authenticated, or the role may not do this (with the reason).",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+            }
+        },
+    },
+    "404": {
+        "description": "No such object in the user's areas (or no such page).",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+            }
+        },
+    },
+    "415": {"description": "A media type the operation does not read."},
+}
+
+
+def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: add the error answers to every operation."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                for code, response in ERROR_RESPONSES.items():
+                    operation["responses"].setdefault(code, response)
+    return result

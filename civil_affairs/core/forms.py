@@ -37,15 +37,21 @@ class GuardedFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
         return new_class
 
 
-class Form(forms.Form, metaclass=GuardedFormMetaclass):
-    """The base of the project's forms: every text field, declared or added in `__init__`,
-    refuses a spreadsheet formula with a message under the field (the admin's forms get the
-    same from `core.admin.HistoryAdmin.get_form`; the API from `core.api`'s parsers)."""
+class GuardTextMixin:
+    """Every text field of the form, declared or added in `__init__`, refuses a spreadsheet
+    formula with a message under the field."""
+
+    fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             guard_text(field)
+
+
+class Form(GuardTextMixin, forms.Form, metaclass=GuardedFormMetaclass):
+    """The base of the project's forms (the admin's forms get the same from
+    `core.admin.HistoryAdmin.get_form`; the API from `core.api`'s parsers)."""
 
 
 class BootstrapForm(Form):

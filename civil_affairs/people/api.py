@@ -73,7 +73,9 @@ class PersonViewSet(
             actor=self.request.user, person=serializer.instance, **data
         )
 
-    @extend_schema(responses={200: {"type": "object", "properties": {"id_number": {}}}})
+    @extend_schema(
+        request=None, responses={200: {"type": "object", "properties": {"id_number": {}}}}
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
         person = self.get_object()

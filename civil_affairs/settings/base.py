@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "civil_affairs.core.api.document_errors",  # 400/401/403/404/415 on every operation
+    ],
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/
