@@ -1,6 +1,6 @@
 """Benefit amounts and means tests, computed from the standards tables.
 
-Every amount, multiple, limit and period comes from a `Standard` row found for the area by
+Every amount, multiple, limit and period comes from a shared `Standard` row found for the area by
 walking up the tree (village → township → county) for the month in question; nothing here
 is a number of its own. The inputs each amount used are returned as a JSON-ready `basis`
 that is frozen on the entitlement, so that a later standard can recompute the amount from
@@ -21,55 +21,14 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas.models import Area
 from civil_affairs.core.money import ZERO, to_yuan
+from civil_affairs.standards import selectors as standards
+from civil_affairs.standards.models import Standard
 
-from .models import Application, Entitlement, Household, HouseholdMember, Program, Standard
+from .models import Application, Entitlement, Household, HouseholdMember, Program
+from .standards import Kind
 
-Kind = Standard.Kind
-
-
-def area_chain(area: Area) -> list[Area]:
-    """The area and its ancestors, nearest first."""
-    chain = [area]
-    while chain[-1].parent_id is not None:
-        parent = chain[-1].parent
-        assert parent is not None
-        chain.append(parent)
-    return chain
-
-
-def find_standard(
-    kind: str, *, area: Area, month: datetime.date, variant: str = ""
-) -> Standard | None:
-    """The row of `kind` in force for `area` in `month`: the nearest area's row wins."""
-    chain = area_chain(area)
-    depth = {a.pk: i for i, a in enumerate(chain)}
-    rows = [
-        row
-        for row in Standard.objects.filter(
-            kind=kind, variant=variant, area_id__in=depth, valid_from__lte=month
-        ).select_related("area")
-        if row.valid_to is None or row.valid_to >= month
-    ]
-    if not rows:
-        return None
-    return min(rows, key=lambda row: (depth[row.area_id], -row.valid_from.toordinal()))
-
-
-def get_standard(kind: str, *, area: Area, month: datetime.date, variant: str = "") -> Standard:
-    row = find_standard(kind, area=area, month=month, variant=variant)
-    if row is None:
-        label = str(Standard.Kind(kind).label)
-        if variant:
-            label = f"{label} ({variant})"
-        raise ValidationError(
-            _(
-                "No standard “%(kind)s” is set for %(area)s in %(month)s: "
-                "an administrator must add it before this can be computed."
-            )
-            % {"kind": label, "area": area.name, "month": f"{month:%Y-%m}"},
-            code="no_standard",
-        )
-    return row
+find_standard = standards.find
+get_standard = standards.get
 
 
 def _money(value: Decimal) -> str:

@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from civil_affairs.areas.models import Area
 from civil_affairs.core.idgen import make_id_number
+from civil_affairs.standards import services as standard_services
+from civil_affairs.standards.models import Standard
 
 from . import services
-from .models import Application, Household, Review, Standard
+from .models import Application, Household, Review
+from .standards import Kind
 
-K = Standard.Kind
+K = Kind
 DEMO_MARK = "（演示）"
 SINCE = datetime.date(2026, 1, 1)
 
@@ -68,7 +71,7 @@ def load(areas: dict[str, Area]) -> None:
     admin = _user("admin")
     if not Standard.objects.filter(area=areas["430922"]).exists():
         for kind, variant, value, note in STANDARDS:
-            services.standard_create(
+            standard_services.standard_create(
                 actor=admin,
                 kind=kind,
                 variant=variant,

@@ -81,7 +81,7 @@ class Entitlement(TimeStampedModel):
         verbose_name=_("application"),
     )
     standard = models.ForeignKey(
-        "relief.Standard",
+        "standards.Standard",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -306,118 +306,6 @@ class HouseholdMember(TimeStampedModel):
     @property
     def monthly_income(self) -> Decimal:
         return sum((getattr(self, f) for f in self.INCOME_FIELDS), Decimal("0.00"))
-
-
-class Standard(TimeStampedModel):
-    """One effective-dated amount, multiple, count or period of a program, for an area.
-
-    Looked up for an area by walking up the tree (village → township → county), so that a
-    county-wide row applies unless a township (or village) has its own. Months are their first
-    day; `valid_to` is the last month it applies (inclusive), empty while in force.
-    """
-
-    class Kind(models.TextChoices):
-        DIBAO = "dibao", _("Dibao standard (per person per month)")
-        DIBAO_FLOOR = "dibao_floor", _("Dibao: smallest monthly benefit")
-        ASSET_DEPOSITS = "asset_deposits", _("Dibao asset test: most deposits per member")
-        ASSET_VEHICLES = "asset_vehicles", _("Dibao asset test: most vehicles per household")
-        ASSET_HOMES = "asset_homes", _("Dibao asset test: most homes per household")
-        EP_MULTIPLE = "ep_multiple", _("Extreme poverty: basic living as a multiple of dibao")
-        EP_CARE = "ep_care", _("Extreme poverty: monthly care amount")
-        DISABILITY_LIVING = "disability_living", _("Disability living subsidy (monthly)")
-        DISABILITY_CARE = "disability_care", _("Severe disability care subsidy (monthly)")
-        TEMP_TOWNSHIP_LIMIT = (
-            "temp_township_limit",
-            _("Temporary assistance: most a township may approve"),
-        )
-        NOTICE_DAYS = "notice_days", _("Public notice: days")
-        GRADUAL_EXIT_MONTHS = "gradual_exit_months", _("Gradual exit: months")
-        REVIEW_MONTHS = "review_months", _("Review interval: months")
-
-    class Unit(models.TextChoices):
-        YUAN = "yuan", _("yuan")
-        MULTIPLE = "multiple", _("multiple")
-        COUNT = "count", _("count")
-        DAYS = "days", _("days")
-        MONTHS = "months", _("months")
-
-    UNITS = {
-        Kind.DIBAO: Unit.YUAN,
-        Kind.DIBAO_FLOOR: Unit.YUAN,
-        Kind.ASSET_DEPOSITS: Unit.YUAN,
-        Kind.ASSET_VEHICLES: Unit.COUNT,
-        Kind.ASSET_HOMES: Unit.COUNT,
-        Kind.EP_MULTIPLE: Unit.MULTIPLE,
-        Kind.EP_CARE: Unit.YUAN,
-        Kind.DISABILITY_LIVING: Unit.YUAN,
-        Kind.DISABILITY_CARE: Unit.YUAN,
-        Kind.TEMP_TOWNSHIP_LIMIT: Unit.YUAN,
-        Kind.NOTICE_DAYS: Unit.DAYS,
-        Kind.GRADUAL_EXIT_MONTHS: Unit.MONTHS,
-        Kind.REVIEW_MONTHS: Unit.MONTHS,
-    }
-    # The variants a kind is split by (empty: none). Care subsidy rows are per disability
-    # grade ("1") or grade and type ("3:intellectual"): the grades the county lists.
-    VARIANTS: dict[str, tuple[str, ...] | None] = {
-        Kind.DIBAO: ("urban", "rural"),
-        Kind.EP_CARE: ("full", "partial", "none"),
-        Kind.REVIEW_MONTHS: ("A", "B", "C"),
-        Kind.DISABILITY_CARE: None,  # free: "<grade>" or "<grade>:<type>"
-    }
-    # Which entitlements a new row of a kind changes (standard_apply)
-    PROGRAMS = {
-        Kind.DIBAO: (Program.DIBAO, Program.EXTREME_POVERTY),
-        Kind.DIBAO_FLOOR: (Program.DIBAO,),
-        Kind.EP_MULTIPLE: (Program.EXTREME_POVERTY,),
-        Kind.EP_CARE: (Program.EXTREME_POVERTY,),
-        Kind.DISABILITY_LIVING: (Program.DISABILITY_LIVING,),
-        Kind.DISABILITY_CARE: (Program.DISABILITY_CARE,),
-    }
-
-    area_lookup = "area"
-
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    variant = models.CharField(
-        _("variant"),
-        max_length=24,
-        blank=True,
-        help_text=_(
-            "Dibao: urban or rural. Care amount: full, partial or none (self-care). "
-            "Review interval: household category A, B or C. Care subsidy: the disability "
-            "grade, or grade:type such as 3:intellectual."
-        ),
-    )
-    area = models.ForeignKey(
-        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
-    )
-    valid_from = models.DateField(_("from month"))
-    valid_to = models.DateField(_("to month"), null=True, blank=True)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    applied_at = models.DateTimeField(
-        _("applied to entitlements at"), null=True, blank=True, editable=False
-    )
-    applied_count = models.PositiveIntegerField(
-        _("entitlements changed"), null=True, blank=True, editable=False
-    )
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
-    class Meta:
-        verbose_name = _("standard")
-        verbose_name_plural = _("standards")
-        ordering = ["kind", "variant", "area__code", "-valid_from"]
-        indexes = [models.Index(fields=["kind", "variant", "area", "valid_from"])]
-
-    def __str__(self) -> str:
-        variant = f" {self.variant}" if self.variant else ""
-        return (
-            f"{self.get_kind_display()}{variant} · {self.area.name} · "
-            f"{self.valid_from:%Y-%m}: {self.value} {self.Unit(self.unit).label}"
-        )
-
-    @property
-    def unit(self) -> str:
-        return self.UNITS[self.Kind(self.kind)]
 
 
 class Application(TimeStampedModel):

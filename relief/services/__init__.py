@@ -42,7 +42,6 @@ from .other import (
     patrol_zone_update,
 )
 from .reviews import review_complete, review_mark_overdue, review_schedule
-from .standards import standard_apply, standard_create, standard_update
 
 __all__ = [
     "application_accept",
@@ -78,7 +77,4 @@ __all__ = [
     "review_complete",
     "review_mark_overdue",
     "review_schedule",
-    "standard_apply",
-    "standard_create",
-    "standard_update",
 ]

@@ -38,9 +38,9 @@ from ..models import (
     HomeVisit,
     Household,
     HouseholdMember,
-    Standard,
     VisitPhoto,
 )
+from ..standards import Kind as StandardKind
 from .entitlements import entitlement_create
 from .reviews import review_schedule
 
@@ -311,7 +311,7 @@ def application_start_notice(
     if start > timezone.localdate() + datetime.timedelta(days=31):
         raise ValidationError({"start": _("The notice starts within the next month.")})
     days = calc.get_standard(
-        Standard.Kind.NOTICE_DAYS, area=application.household.area, month=first_of_month(start)
+        StandardKind.NOTICE_DAYS, area=application.household.area, month=first_of_month(start)
     )
     application.notice_start = start
     application.notice_end = start + datetime.timedelta(days=int(days.value) - 1)
@@ -370,7 +370,7 @@ def application_review(*, actor: Any, application: Application, opinion: str = "
 
 def _township_limit(application: Application, month: datetime.date) -> Decimal:
     return calc.get_standard(
-        Standard.Kind.TEMP_TOWNSHIP_LIMIT, area=application.household.area, month=month
+        StandardKind.TEMP_TOWNSHIP_LIMIT, area=application.household.area, month=month
     ).value
 
 

@@ -22,6 +22,7 @@ from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months
 from civil_affairs.core.status import transition
 from civil_affairs.core.validators import clean_text
+from civil_affairs.standards.models import Standard
 
 from ..calc import Computed, get_standard
 from ..models import (
@@ -30,8 +31,8 @@ from ..models import (
     EntitlementPeriod,
     Household,
     Program,
-    Standard,
 )
+from ..standards import Kind
 
 Status = Entitlement.Status
 
@@ -366,9 +367,7 @@ def entitlement_gradual_exit(
     reason = _reason(reason)
     _locked(entitlement)
     limit = int(
-        get_standard(
-            Standard.Kind.GRADUAL_EXIT_MONTHS, area=entitlement.area, month=effective_month
-        ).value
+        get_standard(Kind.GRADUAL_EXIT_MONTHS, area=entitlement.area, month=effective_month).value
     )
     months = limit if months is None else months
     if not 1 <= months <= limit:
@@ -404,3 +403,55 @@ def amount_in(entitlement: Entitlement, month: datetime.date) -> Decimal | None:
         .first()
     )
     return period.monthly_amount if period else None
+
+
+def affected_entitlements(standard: Standard) -> Any:
+    """Open entitlements of the programs whose amount uses the standard's kind, in its area's
+    subtree, paying in or after its first month."""
+    from civil_affairs.areas.models import Area
+
+    from ..standards import AMOUNT_KINDS
+
+    programs = [p for p, kinds in AMOUNT_KINDS.items() if standard.kind in kinds]
+    rows = (
+        Entitlement.objects.filter(
+            program__in=programs,
+            area__in=Area.objects.within(standard.area.code),
+            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=standard.valid_from))
+        .select_related("area")
+    )
+    if standard.kind == Kind.DIBAO:
+        rows = rows.filter(basis__registered_type=standard.variant)
+    elif standard.kind == Kind.EP_CARE:
+        rows = rows.filter(basis__self_care=standard.variant)
+    return rows.order_by("id")
+
+
+def standard_apply(*, actor: Any, standard: Standard) -> int:
+    """The hook of relief's amount kinds (relief/standards.py): re-compute the entitlements a
+    standard row changes, from its first month, with the inputs frozen on each (the household
+    is not re-read): months before stay as they were. Returns how many changed. Safe to run
+    again: an amount already right is left alone."""
+    from .. import calc
+
+    changed = 0
+    for entitlement in affected_entitlements(standard):
+        month = max(standard.valid_from, entitlement.start_month)
+        if entitlement.end_month is not None and month > entitlement.end_month:
+            continue
+        computed = calc.recompute(entitlement, month)
+        if computed.amount <= 0 or computed.amount == amount_in(entitlement, month):
+            continue
+        apply_amount_change(
+            actor=actor,
+            entitlement=entitlement,
+            effective_month=month,
+            monthly_amount=computed.amount,
+            reason=_("New standard from %(month)s") % {"month": f"{standard.valid_from:%Y-%m}"},
+            basis={**entitlement.basis, **computed.basis},
+            standard=computed.standard,
+        )
+        changed += 1
+    return changed

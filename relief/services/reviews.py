@@ -23,7 +23,8 @@ from civil_affairs.core.status import transition
 from civil_affairs.core.validators import clean_text
 
 from .. import calc
-from ..models import Entitlement, Household, Program, Review, Standard
+from ..models import Entitlement, Household, Program, Review
+from ..standards import Kind
 from . import entitlements as ent
 
 Outcome = Review.Outcome
@@ -43,7 +44,7 @@ def review_schedule(*, household: Household, after: datetime.date) -> Review:
     if existing is not None:
         return existing
     interval = calc.get_standard(
-        Standard.Kind.REVIEW_MONTHS,
+        Kind.REVIEW_MONTHS,
         area=household.area,
         month=first_of_month(after),
         variant=household.category,

@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone, translation
 
 from civil_affairs.core.months import add_months, first_of_month
+from civil_affairs.standards.models import Standard
 from relief import services
-from relief.models import Application, Household, Standard
+from relief.models import Application, Household
+from relief.standards import Kind
 from tests.factories import next_id_number
 
-K = Standard.Kind
+K = Kind
 SINCE = datetime.date(2020, 1, 1)
 
 # (kind, variant, value): what the tests' county has decided
