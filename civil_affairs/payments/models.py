@@ -34,10 +34,7 @@ from . import bankfile, providers
 
 def program_label(program: str) -> str:
     """A paying program's name in the reader's language, else its code."""
-    try:
-        return str(providers.get(program).label)
-    except KeyError:
-        return program
+    return providers.label_of(program)
 
 
 class Payroll(TimeStampedModel):
@@ -445,6 +442,7 @@ class LedgerEntry(models.Model):
         RETURN = "return", _("Return of failed payments")
         RECOVERY = "recovery", _("Recovery of an overpayment")
         REVERSAL = "reversal", _("Reversal")
+        ONE_OFF = "one_off", _("One-off payment out")
 
     INFLOWS = {Kind.ALLOCATION, Kind.RETURN, Kind.RECOVERY}
 
@@ -498,6 +496,21 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="reversed_by",
         verbose_name=_("reverses"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid to"),
+        help_text=_("For a one-off payment: the person assisted."),
+    )
+    source = models.CharField(
+        _("source record"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a one-off payment: the record that paid it, e.g. relief.application:12."),
     )
     reference = models.CharField(
         _("document number"), max_length=100, blank=True, help_text=_("e.g. 文号 of an allocation")

@@ -41,3 +41,29 @@ def get(program: str) -> Provider:
 
 def all_providers() -> list[Provider]:
     return list(_providers.values())
+
+
+# One-off programs (temporary assistance, charity medical aid, funeral fee waivers…) are not
+# in the payroll; what they pay reaches the fund ledger one payment at a time
+# (services.ledger_pay_one_off). They register their code and label here.
+_one_off: dict[str, str | Promise] = {}
+
+
+def register_one_off(program: str, label: str | Promise) -> None:
+    _one_off[program] = label
+
+
+def one_off_programs() -> dict[str, str | Promise]:
+    return dict(_one_off)
+
+
+def label_of(program: str) -> str:
+    """A program's name in the reader's language (monthly or one-off), else its code."""
+    if program in _providers:
+        return str(_providers[program].label)
+    return str(_one_off.get(program, program))
+
+
+def fund_programs() -> list[str]:
+    """Every program the special account keeps a balance for."""
+    return [*_providers, *_one_off]

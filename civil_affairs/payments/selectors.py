@@ -189,7 +189,8 @@ def ledger_balances(*, user: Any) -> list[Balance]:
             program=program,
             label=program_label(program),
             allocated=sums.get(kinds.ALLOCATION, ZERO),
-            disbursed=-sums.get(kinds.DISBURSEMENT, ZERO),
+            # paid out: payrolls and one-off payments
+            disbursed=-sums.get(kinds.DISBURSEMENT, ZERO) - sums.get(kinds.ONE_OFF, ZERO),
             returned=sums.get(kinds.RETURN, ZERO),
             recovered=sums.get(kinds.RECOVERY, ZERO),
             reversed=-sums.get(kinds.REVERSAL, ZERO),

@@ -1036,7 +1036,7 @@ def ledger_allocate(
     fund = _fund_for(actor, area)
     policy.require(actor, "ledger.manage", area=fund)
     errors: dict[str, Any] = {}
-    if program not in {p.program for p in providers.all_providers()}:
+    if program not in providers.fund_programs():
         errors["program"] = _("Unknown program.")
     amount = to_yuan(amount)
     if amount <= 0:
@@ -1101,6 +1101,55 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, note: str) -> LedgerEntry:
         reversal_of=entry,
         reference=entry.reference,
         note=note,
+        created_by=actor,
+    )
+
+
+def ledger_pay_one_off(
+    *,
+    actor: Any,
+    program: str,
+    person: Person,
+    area: Area,
+    amount: Decimal,
+    source: str,
+    note: str = "",
+    booked_on: datetime.date | None = None,
+) -> LedgerEntry:
+    """A one-off payment (temporary assistance, medical aid, a funeral fee waiver…) leaves the
+    special account of the county paying it: one ledger entry that names the person and the
+    record that paid it, so every yuan is traceable.
+
+    Not a business action of its own: the services of the apps that pay one-off amounts call
+    it inside their own transaction, after their own access and rule checks. The fund must
+    hold the amount (the program's allocations less what it paid out)."""
+    if program not in providers.one_off_programs():
+        raise ValidationError({"program": _("Unknown one-off program.")})
+    amount = to_yuan(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("A payment is a positive amount.")})
+    fund = county_of(area)
+    _lock(LOCK_LEDGER, fund.pk)
+    balance = fund_balances(fund).get(program, ZERO)
+    if balance < amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "%(program)s: the fund holds %(balance)s yuan, this payment needs "
+                    "%(amount)s yuan: allocate money first."
+                )
+                % {"program": program_label(program), "balance": balance, "amount": amount}
+            }
+        )
+    return LedgerEntry.objects.create(
+        program=program,
+        kind=LedgerEntry.Kind.ONE_OFF,
+        amount=-amount,
+        booked_on=booked_on or timezone.localdate(),
+        area=fund,
+        person=person,
+        source=source[:100],
+        note=clean_text(note, "note", max_length=_max_length(LedgerEntry, "note")),
         created_by=actor,
     )
 
@@ -1227,6 +1276,7 @@ __all__ = [
     "bank_return_apply",
     "export_job_run",
     "ledger_allocate",
+    "ledger_pay_one_off",
     "ledger_reverse",
     "overpayment_recover",
     "overpayment_register",
