@@ -201,7 +201,20 @@ class PayrollChunk(models.Model):
 
 
 class Payment(TimeStampedModel):
-    """One row of a payroll: a person, a program, a benefit month and its amount."""
+    """One row of a payroll: a person, a program, a benefit month and its amount.
+
+    A payroll pays, per person, program and benefit month, what is owed minus what earlier
+    rows paid or will pay (engine.py): the payroll month's own row, arrears of a month never
+    paid (approved late), or back pay of the difference when what is owed for a month rose
+    after it was paid (a backdated standard). Each payroll holds at most one row per person,
+    program and month (a unique index), so a rerun or a retried chunk never pays twice.
+    """
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("The month itself")
+        ARREARS = "arrears", _("Arrears")
+        BACK_PAY = "back_pay", _("Back pay of a difference")
+        REISSUE = "reissue", _("Reissue")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To pay")
@@ -235,6 +248,7 @@ class Payment(TimeStampedModel):
         verbose_name=_("area"),
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     source_id = models.BigIntegerField(
         _("source record"), help_text=_("The program's own record, e.g. the entitlement.")
     )
@@ -279,10 +293,11 @@ class Payment(TimeStampedModel):
         verbose_name_plural = _("payments")
         ordering = ["payroll", "area", "id"]
         constraints = [
+            # per payroll: owed minus paid is computed across payrolls (engine.py)
             models.UniqueConstraint(
-                fields=["person", "program", "month"],
+                fields=["person", "program", "month", "payroll"],
                 condition=Q(reissued=False),
-                name="one_payment_per_person_program_month",
+                name="one_payment_per_month_and_payroll",
             )
         ]
         indexes = [
