@@ -46,6 +46,7 @@ from .models import (
     Payment,
     Payroll,
     PayrollChunk,
+    ReconciliationRun,
     area_ids_under,
     program_label,
 )
@@ -1176,6 +1177,33 @@ def ledger_pay_one_off(
     )
 
 
+# ---- reconciliation (reconciliation.py): what is owed against what is paid
+
+
+@transaction.atomic
+def reconciliation_start(*, actor: Any | None) -> ReconciliationRun:
+    """Queue a reconciliation run (finance's "run now", or the nightly job with no actor)."""
+    if actor is not None:
+        policy.require(actor, "reconciliation.run")
+    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING).first()
+    if running is not None:
+        if timezone.now() - running.started_at < datetime.timedelta(hours=1):
+            return running
+        running.status = ReconciliationRun.Status.FAILED
+        running.error = "did not finish within an hour"
+        running.save(update_fields=["status", "error"])
+    recon = ReconciliationRun.objects.create(requested_by=actor)
+    run_id = recon.pk
+
+    def start() -> None:
+        from . import tasks
+
+        tasks.reconcile_run.delay(run_id)
+
+    transaction.on_commit(start)
+    return recon
+
+
 # ---- overpayments (called by cross-checks when a benefit stops from an earlier month)
 
 
@@ -1189,10 +1217,12 @@ def overpayment_register(
     reason: str,
     source: str = "",
     due_amount: Decimal | None = None,
+    to_month: datetime.date | None = None,
 ) -> list[Overpayment]:
     """What was PAID to `person` for `program` from `from_month` on becomes overpayments to
     recover: for each month, everything paid, or with `due_amount` (a benefit reduced from
-    that month) what was paid above it — a month may have several rows (arrears, back pay):
+    that month) what was paid above it, up to `to_month` when given — a month may have
+    several rows (arrears, back pay):
     the excess is taken from its latest rows first. Idempotent: a row already registered is
     returned as it is, never twice."""
     policy.require(actor, "overpayment.register", person)
@@ -1204,6 +1234,7 @@ def overpayment_register(
     paid = list(
         Payment.objects.select_for_update(of=("self",))
         .filter(person=person, program=program, month__gte=from_month, status=Payment.Status.PAID)
+        .filter(month__lte=first_of_month(to_month) if to_month else datetime.date.max)
         .select_related("area")
         .order_by("month", "-pk")
     )
@@ -1327,4 +1358,5 @@ __all__ = [
     "payroll_reissue",
     "payroll_return",
     "payroll_submit",
+    "reconciliation_start",
 ]
