@@ -36,6 +36,7 @@ from ..models import (
     HouseholdMember,
     IncomeEntry,
     IncomeKind,
+    Program,
     SelfCareAssessment,
     Supporter,
 )
@@ -526,7 +527,38 @@ def self_care_assess(
         **{a: bool(activities[a]) for a in SelfCareAssessment.ACTIVITIES},
     )
     _save(assessment, actor)
+    _care_follows(actor, member, assessment)
     return assessment
+
+
+def _care_follows(actor: Any, member: HouseholdMember, assessment: SelfCareAssessment) -> None:
+    """An extreme-poverty entitlement's care amount follows a new level from the month after
+    the assessment (what is owed for that month on is recomputed with it)."""
+    from civil_affairs.core.months import add_months, first_of_month
+
+    from . import entitlements as ent
+
+    open_support = Entitlement.objects.filter(
+        person_id=member.person_id, program=Program.EXTREME_POVERTY
+    ).exclude(status=Entitlement.Status.STOPPED)
+    month = add_months(first_of_month(assessment.assessed_on), 1)
+    for entitlement in open_support:
+        effective = max(month, entitlement.start_month)
+        basis = ent.basis_in(entitlement, effective) or dict(entitlement.basis)
+        if basis.get("self_care") == assessment.level:
+            continue
+        if entitlement.end_month is not None and effective > entitlement.end_month:
+            continue
+        policy.require(actor, "entitlement.manage", entitlement)
+        ent.apply_amount_change(
+            actor=actor,
+            entitlement=entitlement,
+            effective_month=effective,
+            monthly_amount=entitlement.monthly_amount,
+            reason=_("Self-care assessed as %(level)s on %(day)s")
+            % {"level": assessment.level_label, "day": assessment.assessed_on},
+            basis={**basis, "self_care": assessment.level},
+        )
 
 
 @transaction.atomic
