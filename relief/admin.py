@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -18,7 +17,6 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import ScopedAdmin
-from civil_affairs.core.forms import add_service_errors
 from civil_affairs.people import services as people_services
 
 from . import services
@@ -33,10 +31,8 @@ from .models import (
     MedicalAid,
     PatrolZone,
     Review,
-    Standard,
 )
 from .resources import IMPORT_FORMATS, HouseholdImportResource, error_path
-from .services.standards import EDITABLE
 
 
 class ReadOnlyMixin:
@@ -50,82 +46,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-# ---- standards
-
-
-@admin.register(Standard)
-class StandardAdmin(ScopedAdmin):
-    view_action = "standard.manage"
-    change_action = "standard.manage"
-    list_display = [
-        "kind",
-        "variant",
-        "area",
-        "valid_from",
-        "valid_to",
-        "value",
-        "applied_at",
-        "applied_count",
-    ]
-    list_filter = ["kind", "area__level"]
-    search_fields = ["area__name", "area__code", "note"]
-    raw_id_fields = ["area"]
-    readonly_fields = ["applied_at", "applied_count"]
-    actions = ["apply_now"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fixed = ["kind", "variant", "area", "valid_from"] if obj else []
-        return [*fixed, "applied_at", "applied_count"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and policy.may(request.user, "standard.manage")
-
-    def save_model(self, request: HttpRequest, obj: Standard, form: Any, change: bool) -> None:
-        """Nothing left to write: the form's validation saved the row through the service."""
-
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form_class = super().get_form(request, obj, **kwargs)
-
-        class StandardForm(form_class):  # type: ignore[misc, valid-type]
-            """Saves through the service while validating (inside the admin's transaction),
-            so that whatever the service refuses (an overlap, a field it does not allow to
-            change) shows on the form instead of failing the request."""
-
-            def _post_clean(self) -> None:
-                super()._post_clean()
-                if self.errors:
-                    return
-                data = self.cleaned_data
-                try:
-                    if obj is not None:
-                        changes = {f: data[f] for f in EDITABLE if f in self.changed_data}
-                        services.standard_update(
-                            actor=request.user, standard=self.instance, **changes
-                        )
-                    else:
-                        self.instance = services.standard_create(
-                            actor=request.user,
-                            kind=data["kind"],
-                            variant=data.get("variant", ""),
-                            area=data["area"],
-                            valid_from=data["valid_from"],
-                            valid_to=data.get("valid_to"),
-                            value=data["value"],
-                            note=data.get("note", ""),
-                        )
-                except ValidationError as exc:
-                    add_service_errors(self, exc)
-
-        return StandardForm
-
-    @admin.action(description=_("Apply to the entitlements now"))
-    def apply_now(self, request: HttpRequest, queryset: Any) -> None:
-        changed = 0
-        for standard in queryset:
-            changed += services.standard_apply(actor=request.user, standard=standard)
-        messages.success(request, gettext("%(n)d entitlements re-computed.") % {"n": changed})
 
 
 # ---- households and the import

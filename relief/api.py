@@ -171,6 +171,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "status",
             "status_reason",
+            "self_care",  # the level of the six-activity assessment used at approval
             "notice_start",
             "notice_end",
             "approved_amount",
@@ -329,7 +330,6 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "monthly_amount",
             "start_month",
             "end_month",
-            "first_payroll_month",
             "suspended_from",
             "status",
             "status_reason",

@@ -8,5 +8,7 @@ class ReliefConfig(AppConfig):
 
     def ready(self) -> None:
         from .payroll import register_providers
+        from .standards import register_kinds
 
         register_providers()
+        register_kinds()

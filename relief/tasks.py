@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
-from django.contrib.auth import get_user_model
 
 from . import services
-from .models import Standard
 
 
 @shared_task(name="relief.mark_overdue_reviews")
 def mark_overdue_reviews() -> int:
     """Daily (a django-celery-beat PeriodicTask, editable in the admin)."""
     return services.review_mark_overdue()
-
-
-@shared_task(name="relief.standard_apply", acks_late=True)
-def standard_apply_task(standard_id: int, actor_id: int) -> int:
-    """Re-compute the entitlements a new standard changes. Safe to retry."""
-    actor: Any = get_user_model().objects.get(pk=actor_id)
-    standard = Standard.objects.get(pk=standard_id)
-    return services.standard_apply(actor=actor, standard=standard)

@@ -57,7 +57,7 @@ THRESHOLD = """
 # The dibao standard (relief's standards table) of the beneficiary's area on the list's date,
 # of their household's registered type (urban or rural) when there is one.
 RELIEF_DIBAO = """
-(SELECT s.value FROM relief_standard s JOIN areas_area sa ON sa.id = s.area_id
+(SELECT s.value FROM standards_standard s JOIN areas_area sa ON sa.id = s.area_id
   WHERE s.kind = 'dibao' AND ea.code LIKE sa.code || '%%'
     AND s.valid_from <= %(valid_on)s
     AND (s.valid_to IS NULL OR s.valid_to >= date_trunc('month', %(valid_on)s::date))

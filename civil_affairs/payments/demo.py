@@ -72,7 +72,7 @@ def load(areas: dict[str, Area]) -> None:
     from relief.models import Entitlement
 
     active = Entitlement.objects.filter(status="active").select_related("person")
-    first = active.aggregate(first=Min("first_payroll_month"))["first"]
+    first = active.aggregate(first=Min("start_month"))["first"]
     if first is None:
         return
     for entitlement in active.order_by("pk"):

@@ -1,13 +1,25 @@
 """Programs plug into the payroll here (rule 3 of DESIGN.md).
 
-A provider gives, for a payroll month, the SQL of its payable rows and its named params:
+A provider gives, for a payroll month M, the SQL of what its program OWES and its named params:
 
     SELECT person_id, area_id, month, amount, source_id
 
-one row per (person, month) — the payroll month itself and any arrears months the program
-owes in it — set-based, never a Python loop over people. `area_id` is where the row is
-paid (the engine chunks and scopes by it); `source_id` points back at the program's own
-record (an entitlement) so every yuan can be traced.
+one row per (person, benefit month) for every month up to and including M that the program
+owes an amount for — from the benefit's first month on, whatever payroll that month was or
+would have been in — with the amount owed for that month (the standard in force in that
+month, whenever its row was entered). Set-based, never a Python loop over people.
+
+The engine (engine.py) pays, per (person, program, month), what is owed minus what is already
+paid or pending in any payroll: a month approved late is paid as arrears in the next
+payroll, a raise entered after its month was paid becomes back pay (补发) of the
+difference, and a rerun pays nothing twice. A month the program no longer owes (stopped or
+suspended from an earlier month), or owes less for than was paid, is never clawed back
+silently: the reconciliation lists it for a decision.
+
+`area_id` is where the row is paid (the engine chunks and scopes by it); `source_id` points back
+at the program's own record (an entitlement, an allowance) so every yuan can be traced. The
+engine restricts the rows to a range of person ids per chunk: keep the SQL a plain SELECT
+(joins and LATERALs, no aggregate over all people) so PostgreSQL pushes that range down.
 """
 
 from __future__ import annotations
@@ -41,3 +53,29 @@ def get(program: str) -> Provider:
 
 def all_providers() -> list[Provider]:
     return list(_providers.values())
+
+
+# One-off programs (temporary assistance, charity medical aid, funeral fee waivers…) are not
+# in the payroll; what they pay reaches the fund ledger one payment at a time
+# (services.ledger_pay_one_off). They register their code and label here.
+_one_off: dict[str, str | Promise] = {}
+
+
+def register_one_off(program: str, label: str | Promise) -> None:
+    _one_off[program] = label
+
+
+def one_off_programs() -> dict[str, str | Promise]:
+    return dict(_one_off)
+
+
+def label_of(program: str) -> str:
+    """A program's name in the reader's language (monthly or one-off), else its code."""
+    if program in _providers:
+        return str(_providers[program].label)
+    return str(_one_off.get(program, program))
+
+
+def fund_programs() -> list[str]:
+    """Every program the special account keeps a balance for."""
+    return [*_providers, *_one_off]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "civil_affairs.core",
     "civil_affairs.areas",
     "civil_affairs.people",
+    "civil_affairs.standards",
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
     # domain apps

@@ -38,9 +38,9 @@ from ..models import (
     HomeVisit,
     Household,
     HouseholdMember,
-    Standard,
     VisitPhoto,
 )
+from ..standards import Kind as StandardKind
 from .entitlements import entitlement_create
 from .reviews import review_schedule
 
@@ -124,7 +124,6 @@ def application_create(
     applied_on: datetime.date | None = None,
     coverage: str = "",
     support_mode: str = "",
-    self_care: str = "",
     assistance_kind: str = "",
     requested_amount: Decimal | None = None,
     urgent: bool = False,
@@ -155,11 +154,8 @@ def application_create(
             and member.relationship != HouseholdMember.Relationship.HEAD
         ):
             errors["person"] = _("Household dibao is applied for (and paid to) the head.")
-    if program == Kind.EXTREME_POVERTY:
-        if support_mode not in Application.SupportMode.values:
-            errors["support_mode"] = _("Choose centralised or dispersed support.")
-        if self_care not in Application.SelfCare.values:
-            errors["self_care"] = _("Say how far the person can care for self.")
+    if program == Kind.EXTREME_POVERTY and support_mode not in Application.SupportMode.values:
+        errors["support_mode"] = _("Choose centralised or dispersed support.")
     if program == Kind.TEMPORARY:
         if assistance_kind not in Application.AssistanceKind.values:
             errors["assistance_kind"] = _("Choose emergency or sudden expense.")
@@ -200,7 +196,6 @@ def application_create(
         applied_on=applied_on,
         coverage=coverage if program == Kind.DIBAO else "",
         support_mode=support_mode if program == Kind.EXTREME_POVERTY else "",
-        self_care=self_care if program == Kind.EXTREME_POVERTY else "",
         assistance_kind=assistance_kind if program == Kind.TEMPORARY else "",
         requested_amount=requested_amount,
         urgent=urgent,
@@ -311,7 +306,7 @@ def application_start_notice(
     if start > timezone.localdate() + datetime.timedelta(days=31):
         raise ValidationError({"start": _("The notice starts within the next month.")})
     days = calc.get_standard(
-        Standard.Kind.NOTICE_DAYS, area=application.household.area, month=first_of_month(start)
+        StandardKind.NOTICE_DAYS, area=application.household.area, month=first_of_month(start)
     )
     application.notice_start = start
     application.notice_end = start + datetime.timedelta(days=int(days.value) - 1)
@@ -370,7 +365,7 @@ def application_review(*, actor: Any, application: Application, opinion: str = "
 
 def _township_limit(application: Application, month: datetime.date) -> Decimal:
     return calc.get_standard(
-        Standard.Kind.TEMP_TOWNSHIP_LIMIT, area=application.household.area, month=month
+        StandardKind.TEMP_TOWNSHIP_LIMIT, area=application.household.area, month=month
     ).value
 
 
@@ -449,9 +444,10 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         person_id=application.person_id,
         month=start,
         coverage=application.coverage,
-        self_care=application.self_care,
     )
     computed.basis["support_mode"] = application.support_mode or None
+    if application.program == Kind.EXTREME_POVERTY:  # the level of the assessment used
+        application.self_care = computed.basis["self_care"]
     computed.basis["application_id"] = application.pk
     entitlement = entitlement_create(
         actor=actor,
@@ -460,7 +456,6 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         person_id=application.person_id,
         household=household,
         start_month=start,
-        first_payroll_month=max(start, next_month),
         computed=computed,
     )
     application.approved_amount = entitlement.monthly_amount

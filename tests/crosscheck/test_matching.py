@@ -144,7 +144,7 @@ def test_without_a_threshold_every_vehicle_is_a_hit(staff, areas, beneficiaries)
 
 
 def test_pension_is_compared_with_relief_dibao_standard(staff, areas, beneficiaries):
-    from relief.models import Standard
+    from civil_affairs.standards.models import Standard
 
     b = beneficiaries
     Standard.objects.create(

@@ -152,3 +152,41 @@ def test_cannot_skip_steps(staff, payroll):
         services.payroll_submit(actor=staff.finance, payroll=payroll)
     with pytest.raises(ValidationError):  # a submitted payroll is not generated again
         generate(staff.finance, month=NOV, programs=["dibao"])
+
+
+def test_one_off_payment_reaches_the_ledger_with_the_person(staff, areas, monkeypatch):
+    """A one-off program's payment (e.g. temporary assistance) is one ledger entry naming the
+    person and the record; the fund must hold it."""
+    from civil_affairs.payments import providers, selectors
+
+    monkeypatch.setitem(providers._one_off, "test_one_off", "一次性测试")  # this test's only
+    person = PersonFactory(area=areas.village_a)
+    with pytest.raises(ValidationError) as refused:
+        services.ledger_pay_one_off(
+            actor=staff.caseworker_a,
+            program="test_one_off",
+            person=person,
+            area=areas.village_a,
+            amount=Decimal("300"),
+            source="test:1",
+        )
+    assert "0.00" in str(refused.value)
+    services.ledger_allocate(
+        actor=staff.finance, program="test_one_off", amount=Decimal("1000"), reference="财社1号"
+    )
+    entry = services.ledger_pay_one_off(
+        actor=staff.caseworker_a,
+        program="test_one_off",
+        person=person,
+        area=areas.village_a,
+        amount=Decimal("300"),
+        source="test:1",
+    )
+    assert (entry.kind, entry.amount, entry.person, entry.area) == (
+        LedgerEntry.Kind.ONE_OFF,
+        Decimal("-300.00"),
+        person,
+        areas.county,
+    )
+    balance = {b.program: b for b in selectors.ledger_balances(user=staff.finance)}["test_one_off"]
+    assert (balance.disbursed, balance.balance) == (Decimal("300.00"), Decimal("700.00"))

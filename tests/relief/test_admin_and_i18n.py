@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from civil_affairs.core.months import add_months
-from relief.models import Standard
+from civil_affairs.standards.models import Standard
 from tests.conftest import login
 from tests.relief.conftest import SINCE, make_household, member, next_month
 
@@ -34,7 +34,7 @@ def test_pages_are_in_chinese_by_default(staff, areas, standards):
 def test_admin_adds_a_standard_through_the_service(staff, areas, standards):
     client = login(staff.admin)
     response = client.post(
-        reverse("admin:relief_standard_add"),
+        reverse("admin:standards_standard_add"),
         {
             "kind": "dibao",
             "variant": "rural",
@@ -54,7 +54,7 @@ def test_admin_adds_a_standard_through_the_service(staff, areas, standards):
 
 def test_admin_standard_form_names_the_bad_field(staff, areas, standards):
     response = login(staff.admin).post(
-        reverse("admin:relief_standard_add"),
+        reverse("admin:standards_standard_add"),
         {
             "kind": "dibao",
             "variant": "suburb",
@@ -78,7 +78,7 @@ def _form_error(response, field):
 def test_admin_shows_an_overlapping_new_standard_as_a_form_error(staff, areas, standards):
     before = list(Standard.objects.order_by("pk").values())
     response = login(staff.admin).post(
-        reverse("admin:relief_standard_add"),
+        reverse("admin:standards_standard_add"),
         {
             "kind": "dibao",
             "variant": "rural",
@@ -95,12 +95,12 @@ def test_admin_shows_an_overlapping_change_as_a_form_error(staff, areas, standar
     old = standards[("dibao", "rural")]
     client = login(staff.admin)
     new = {"kind": "dibao", "variant": "rural", "area": areas.county.pk, "value": "800"}
-    client.post(reverse("admin:relief_standard_add"), {**new, "valid_from": next_month()})
+    client.post(reverse("admin:standards_standard_add"), {**new, "valid_from": next_month()})
     old.refresh_from_db()
     assert old.valid_to == add_months(next_month(), -1)
     before = list(Standard.objects.order_by("pk").values())
     response = client.post(
-        reverse("admin:relief_standard_change", args=[old.pk]),
+        reverse("admin:standards_standard_change", args=[old.pk]),
         {"valid_to": "", "value": str(old.value), "note": old.note},  # open again: overlaps
     )
     _form_error(response, "valid_to")
@@ -109,7 +109,7 @@ def test_admin_shows_an_overlapping_change_as_a_form_error(staff, areas, standar
 
 def test_caseworker_cannot_edit_standards_in_the_admin(staff, areas, standards):
     client = login(staff.caseworker_a)
-    assert client.get(reverse("admin:relief_standard_add")).status_code == 403
+    assert client.get(reverse("admin:standards_standard_add")).status_code == 403
 
 
 def test_household_admin_is_scoped(staff, areas, standards):

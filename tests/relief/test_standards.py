@@ -1,5 +1,6 @@
 """Standards tables: effective dates, the area tree, and a new standard changing next month only."""
 
+import datetime
 import time
 from decimal import Decimal
 
@@ -7,12 +8,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from civil_affairs.core.months import add_months
-from relief import calc, selectors, services
-from relief.models import Application, Entitlement, Standard
-from tests.relief.conftest import SINCE, apply_for, make_household, member, next_month, walk
+from civil_affairs.standards import services as standard_services
+from civil_affairs.standards.models import Standard
+from relief import calc, selectors
+from relief.models import Application, Entitlement
+from relief.standards import Kind
+from tests.relief.conftest import (
+    SINCE,
+    apply_for,
+    assess,
+    make_household,
+    member,
+    next_month,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
-K = Standard.Kind
+K = Kind
 
 
 def test_township_row_overrides_the_county_row(staff, areas, standards):
@@ -34,7 +46,7 @@ def test_missing_standard_is_a_clear_message(areas):
 
 
 def test_new_row_closes_the_open_one_and_overlaps_are_refused(staff, areas, standards):
-    new = services.standard_create(
+    new = standard_services.standard_create(
         actor=staff.admin,
         kind=K.DIBAO,
         variant="rural",
@@ -50,7 +62,7 @@ def test_new_row_closes_the_open_one_and_overlaps_are_refused(staff, areas, stan
         calc.get_standard(K.DIBAO, area=areas.village_a, month=next_month(), variant="rural") == new
     )
     with pytest.raises(ValidationError, match="overlaps"):
-        services.standard_create(
+        standard_services.standard_create(
             actor=staff.admin,
             kind=K.DIBAO,
             variant="rural",
@@ -64,7 +76,7 @@ def test_new_row_closes_the_open_one_and_overlaps_are_refused(staff, areas, stan
 
 def test_standard_refusals(staff, areas):
     with pytest.raises(ValidationError) as info:
-        services.standard_create(
+        standard_services.standard_create(
             actor=staff.admin,
             kind=K.DIBAO,
             variant="suburban",
@@ -75,7 +87,7 @@ def test_standard_refusals(staff, areas):
         )
     assert {"variant", "value"} <= set(info.value.message_dict)
     with pytest.raises(PermissionDenied):
-        services.standard_create(
+        standard_services.standard_create(
             actor=staff.caseworker_a,
             kind=K.NOTICE_DAYS,
             area=areas.a,
@@ -103,7 +115,7 @@ def test_a_new_standard_from_next_month_changes_next_months_amount_only(staff, a
     first = next_month()
     assert entitlement.monthly_amount == Decimal("1380.00")
     rise = add_months(first, 1)
-    standard = services.standard_create(
+    standard = standard_services.standard_create(
         actor=staff.admin,
         kind=K.DIBAO,
         variant="rural",
@@ -112,7 +124,7 @@ def test_a_new_standard_from_next_month_changes_next_months_amount_only(staff, a
         value=Decimal("800"),
         apply=False,
     )
-    assert services.standard_apply(actor=staff.admin, standard=standard) == 1
+    assert standard_services.standard_apply(actor=staff.admin, standard=standard) == 1
     rows = lambda month: {  # noqa: E731
         r["person_id"]: r["amount"] for r in selectors.dibao_rows(user=staff.finance, month=month)
     }
@@ -125,12 +137,12 @@ def test_a_new_standard_from_next_month_changes_next_months_amount_only(staff, a
     assert standard.applied_count == 1
     assert standard.applied_at is not None
     # applying again changes nothing
-    assert services.standard_apply(actor=staff.admin, standard=standard) == 0
+    assert standard_services.standard_apply(actor=staff.admin, standard=standard) == 0
 
 
 def test_urban_standard_leaves_rural_entitlements_alone(staff, areas, standards):
     entitlement = _dibao(staff, areas)
-    standard = services.standard_create(
+    standard = standard_services.standard_create(
         actor=staff.admin,
         kind=K.DIBAO,
         variant="urban",
@@ -139,28 +151,30 @@ def test_urban_standard_leaves_rural_entitlements_alone(staff, areas, standards)
         value=Decimal("900"),
         apply=False,
     )
-    assert services.standard_apply(actor=staff.admin, standard=standard) == 0
+    assert standard_services.standard_apply(actor=staff.admin, standard=standard) == 0
     assert entitlement.periods.count() == 1
 
 
 def test_extreme_poverty_follows_a_new_care_amount(staff, areas, standards):
     household = make_household(
-        staff.caseworker_a, areas.village_a, member("head", work_capacity="none")
+        staff.caseworker_a,
+        areas.village_a,
+        member("head", work_capacity="none", born=datetime.date(1950, 1, 1)),
     )
+    assess(staff, household, failed=5)  # no self-care
     walk(
         apply_for(
             staff.caseworker_a,
             household,
             program="extreme_poverty",
             support_mode="centralised",
-            self_care="none",
         ),
         staff,
         Application.Status.IN_PAYMENT,
     )
     entitlement = Entitlement.objects.get()
     assert entitlement.monthly_amount == Decimal("1588.00")  # 760 x 1.3 + 600
-    standard = services.standard_create(
+    standard = standard_services.standard_create(
         actor=staff.admin,
         kind=K.EP_CARE,
         variant="none",
@@ -169,7 +183,7 @@ def test_extreme_poverty_follows_a_new_care_amount(staff, areas, standards):
         value=Decimal("700"),
         apply=False,
     )
-    assert services.standard_apply(actor=staff.admin, standard=standard) == 1
+    assert standard_services.standard_apply(actor=staff.admin, standard=standard) == 1
     entitlement.refresh_from_db()
     assert entitlement.monthly_amount == Decimal("1688.00")
     assert entitlement.periods.first().monthly_amount == Decimal("1588.00")
@@ -181,7 +195,7 @@ def test_standard_is_applied_by_the_worker_after_commit(
     celery_worker_thread, staff, areas, standards
 ):
     entitlement = _dibao(staff, areas)
-    services.standard_create(
+    standard_services.standard_create(
         actor=staff.admin,
         kind=K.DIBAO,
         variant="rural",

@@ -1,4 +1,9 @@
-"""Standards: the effective-dated amounts and limits, and applying a new one to entitlements."""
+"""Writing standards: a new row closes the one in force; a changed value is applied.
+
+`standard_create` and `standard_update` check the row against its kind (registry.py), refuse
+overlaps, and queue the kind's `apply` hook after the commit (tasks.standard_apply_task), which
+recomputes what the row governs in the app that registered the kind.
+"""
 
 from __future__ import annotations
 
@@ -17,28 +22,25 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months
 from civil_affairs.core.validators import clean_text
 
-from .. import calc
-from ..models import Entitlement, Standard
-from . import entitlements as ent
+from . import registry
+from .models import Standard
 
-Kind = Standard.Kind
-Unit = Standard.Unit
+Unit = registry.Unit
 EDITABLE = ("valid_to", "value", "note")
 
 
 def _check(standard: Standard) -> None:
     errors: dict[str, str] = {}
-    kind = standard.kind
-    if kind not in Kind.values:
+    if not registry.known(standard.kind):
         raise ValidationError({"kind": _("Choose a kind.")})
-    variants = Standard.VARIANTS.get(kind, ())
-    if variants is None:  # care subsidy: "<grade>" or "<grade>:<type>"
-        grade = standard.variant.partition(":")[0]
-        if grade not in ("1", "2", "3", "4"):
-            errors["variant"] = _("Give the disability grade (1-4), or grade:type.")
-    elif variants:
-        if standard.variant not in variants:
-            errors["variant"] = _("One of: %(v)s.") % {"v": ", ".join(variants)}
+    kind = registry.get(standard.kind)
+    if kind.variants is None:
+        problem = kind.check_variant(standard.variant) if kind.check_variant else None
+        if problem:
+            errors["variant"] = problem
+    elif kind.variants:
+        if standard.variant not in kind.variants:
+            errors["variant"] = _("One of: %(v)s.") % {"v": ", ".join(kind.variants)}
     elif standard.variant:
         errors["variant"] = _("This kind has no variants: leave it empty.")
     if standard.valid_from is None or standard.valid_from.day != 1:
@@ -49,12 +51,11 @@ def _check(standard: Standard) -> None:
         elif standard.valid_from and standard.valid_to < standard.valid_from:
             errors["valid_to"] = _("The last month cannot be before the first.")
     value = standard.value
-    unit = Standard.UNITS[Kind(kind)]
     if value is None or value < 0:
         errors["value"] = _("The value cannot be negative.")
-    elif unit in (Unit.COUNT, Unit.DAYS, Unit.MONTHS) and value != value.to_integral_value():
+    elif kind.unit in registry.WHOLE_UNITS and value != value.to_integral_value():
         errors["value"] = _("This kind is a whole number.")
-    elif unit in (Unit.DAYS, Unit.MONTHS, Unit.MULTIPLE) and value <= 0:
+    elif kind.unit in registry.POSITIVE_UNITS and value <= 0:
         errors["value"] = _("This kind must be above zero.")
     try:
         standard.note = clean_text(standard.note, "note", max_length=200)
@@ -90,8 +91,7 @@ def standard_create(
 ) -> Standard:
     """A new standard row. The row in force until then (same kind, variant and area, open
     ended, starting earlier) is closed the month before; any other overlap is refused.
-    With `apply`, the entitlements it changes are re-computed from its first month (in the
-    background, after the commit)."""
+    With `apply`, what it governs is recomputed (in the background, after the commit)."""
     policy.require(actor, "standard.manage", area=area)
     standard = Standard(
         kind=kind,
@@ -103,11 +103,13 @@ def standard_create(
         note=(note or "").strip(),
     )
     _check(standard)
+    closed = []
     for row in _overlaps(standard):
         if row.valid_to is None and row.valid_from < standard.valid_from:
             row.valid_to = add_months(standard.valid_from, -1)
             row._history_user = actor  # type: ignore[attr-defined]
             row.save()
+            closed.append(row)
         else:
             raise ValidationError(
                 {
@@ -143,64 +145,26 @@ def standard_update(
         )
     standard._history_user = actor  # type: ignore[attr-defined]
     standard.save()
-    if apply and "value" in changes:
+    if apply and {"value", "valid_to"} & set(changes):
         _apply_later(actor, standard)
     return standard
 
 
 def _apply_later(actor: Any, standard: Standard) -> None:
-    if standard.kind not in Standard.PROGRAMS:
+    if registry.get(standard.kind).apply is None:
         return
-    from ..tasks import standard_apply_task
+    from .tasks import standard_apply_task
 
     pk, actor_id = standard.pk, actor.pk
     transaction.on_commit(lambda: standard_apply_task.delay(pk, actor_id))
 
 
-def affected_entitlements(standard: Standard) -> Any:
-    """Open entitlements of the programs a standard kind is used for, in its area's subtree,
-    paying in or after its first month."""
-    programs = Standard.PROGRAMS.get(Kind(standard.kind), ())
-    rows = (
-        Entitlement.objects.filter(
-            program__in=programs,
-            area__in=Area.objects.within(standard.area.code),
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
-        )
-        .filter(Q(end_month__isnull=True) | Q(end_month__gte=standard.valid_from))
-        .select_related("area")
-    )
-    if standard.kind == Kind.DIBAO:
-        rows = rows.filter(basis__registered_type=standard.variant)
-    elif standard.kind == Kind.EP_CARE:
-        rows = rows.filter(basis__self_care=standard.variant)
-    return rows.order_by("id")
-
-
 @transaction.atomic
 def standard_apply(*, actor: Any, standard: Standard) -> int:
-    """Re-compute the entitlements a standard row changes, from its first month, with the
-    inputs frozen on each (the household is not re-read): months before stay as they were.
-    Returns how many changed. Safe to run again: an amount already right is left alone."""
+    """Run the kind's hook: recompute what the row governs. Safe to run again."""
     policy.require(actor, "standard.manage", standard)
-    changed = 0
-    for entitlement in affected_entitlements(standard):
-        month = max(standard.valid_from, entitlement.start_month)
-        if entitlement.end_month is not None and month > entitlement.end_month:
-            continue
-        computed = calc.recompute(entitlement, month)
-        if computed.amount <= 0 or computed.amount == ent.amount_in(entitlement, month):
-            continue
-        ent.apply_amount_change(
-            actor=actor,
-            entitlement=entitlement,
-            effective_month=month,
-            monthly_amount=computed.amount,
-            reason=_("New standard from %(month)s") % {"month": f"{standard.valid_from:%Y-%m}"},
-            basis={**entitlement.basis, **computed.basis},
-            standard=computed.standard,
-        )
-        changed += 1
+    hook = registry.get(standard.kind).apply
+    changed = hook(actor=actor, standard=standard) if hook is not None else 0
     standard.applied_at = timezone.now()
     standard.applied_count = changed
     standard._history_user = actor  # type: ignore[attr-defined]
