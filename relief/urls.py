@@ -16,6 +16,7 @@ url_models = {
     "review_detail": "relief.Review",
     "entitlement_detail": "relief.Entitlement",
     "homeless_detail": "relief.HomelessCase",
+    "member_means": "relief.HouseholdMember",
 }
 urlpatterns = [
     path("", views.household_list, name="household_list"),

@@ -28,6 +28,8 @@ url_models = {
     "ledger_reverse": "payments.LedgerEntry",
     "overpayment_recover": "payments.Overpayment",
     "overpayment_waive": "payments.Overpayment",
+    "reconciliation_progress": "payments.ReconciliationRun",
+    "reconciliation_register": "payments.ReconciliationLine",
 }
 urlpatterns = [
     path("", views.payroll_list, name="payroll_list"),
