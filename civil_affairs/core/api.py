@@ -57,9 +57,13 @@ def check_text(data: Any, path: str = "") -> None:
         problem = refused_text(data)
         if problem is not None:
             raise exceptions.ValidationError({path or "non_field_errors": [problem]})
+    elif isinstance(data, QueryDict):  # a form: each field may come more than once
+        for key, values in data.lists():
+            check_text(str(key), "non_field_errors")
+            for value in values:
+                check_text(value, str(key))
     elif isinstance(data, Mapping):
-        items = data.lists() if isinstance(data, QueryDict) else data.items()
-        for key, value in items:
+        for key, value in data.items():
             check_text(str(key), path or "non_field_errors")
             check_text(value, f"{path}.{key}" if path else str(key))
     elif isinstance(data, list | tuple):

@@ -46,13 +46,16 @@ class RefuseNulMiddleware:
         try:
             refused = self._carries_nul(request)
         except MultiPartParserError:
-            refused = True
+            return self._bad(request, _("The form could not be read."))
         if refused:
-            message = _("No field may contain a NUL character (%00).")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return self._bad(request, _("No field may contain a NUL character (%00)."))
         return self.get_response(request)
+
+    @staticmethod
+    def _bad(request: HttpRequest, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     @staticmethod
     def _carries_nul(request: HttpRequest) -> bool:
