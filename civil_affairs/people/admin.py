@@ -8,6 +8,7 @@ from import_export.admin import ExportMixin
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import ScopedAdmin
+from civil_affairs.core.validators import compact_account, validate_bank_account
 
 from . import services
 from .models import AccessLog, Person
@@ -23,6 +24,12 @@ class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
         fields: list[str] = []
+
+    def clean_new_bank_account(self) -> str:
+        account = compact_account(self.cleaned_data.get("new_bank_account", ""))
+        if account:
+            validate_bank_account(account)
+        return account
 
 
 @admin.register(Person)
