@@ -19,7 +19,8 @@ from civil_affairs.crosscheck import services as crosscheck_services
 from civil_affairs.crosscheck.models import ColumnMapping, ExternalList, MatchRule, MatchRun
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import AccessLog, Person
-from relief.models import HouseholdMember, Standard
+from civil_affairs.standards.models import Standard
+from relief.models import HouseholdMember
 
 from .conftest import client_of
 
@@ -72,10 +73,10 @@ def test_a_township_administrator_cannot_change_county_wide_settings(users):
 def test_the_countys_standards_are_out_of_a_township_administrators_reach(users):
     standard = Standard.objects.filter(area__code="430922").order_by("pk").first()
     client = client_of(users["admin_b"])
-    response = client.post(f"/admin/relief/standard/{standard.pk}/change/", {"value": "1"})
+    response = client.post(f"/admin/standards/standard/{standard.pk}/change/", {"value": "1"})
     assert (response.status_code, response["Location"]) == (302, "/admin/")
-    listing = client.get("/admin/relief/standard/").content.decode()
-    assert f"/admin/relief/standard/{standard.pk}/change/" not in listing
+    listing = client.get("/admin/standards/standard/").content.decode()
+    assert f"/admin/standards/standard/{standard.pk}/change/" not in listing
     before = standard.value
     standard.refresh_from_db()
     assert standard.value == before
