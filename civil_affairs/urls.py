@@ -40,6 +40,8 @@ for prefix, viewset, basename in [
 ]:
     router.register(prefix, viewset, basename=basename)
 
+handler404 = "civil_affairs.core.views.not_found"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .months import parse_month
 from .spreadsheet import FORMULA_STARTS
 from .validators import validate_no_formula
 
@@ -129,3 +131,17 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 for code, response in ERROR_RESPONSES.items():
                     operation["responses"].setdefault(code, response)
     return result
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-04"})
+class MonthField(serializers.Field):
+    """YYYY-MM in and out."""
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%Y-%m}"
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return parse_month(str(data))
+        except ValueError:
+            raise serializers.ValidationError("YYYY-MM") from None

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from civil_affairs.areas import policy
 
@@ -32,6 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
     assignments = policy.assignments(request.user)
     apps = [(title, url) for title, url, action in APPS if policy.may(request.user, action)]
     return render(request, "home.html", {"assignments": assignments, "apps": apps})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: the API answers in JSON like every other API error; pages as Django does."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

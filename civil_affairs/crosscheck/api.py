@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,26 +18,12 @@ from rest_framework.response import Response
 from civil_affairs.areas.api import ScopedReadMixin
 from civil_affairs.areas.models import Area
 from civil_affairs.core import api
-from civil_affairs.core.months import parse_month
+from civil_affairs.core.api import MonthField
 
 from . import selectors, services
 from .forms import QueueFilterForm
 from .kinds import LIST_KINDS
 from .models import Action, ExternalList, MatchRun, RejectedRow, Warning
-
-
-@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-04"})
-class MonthField(serializers.Field):
-    """YYYY-MM in and out."""
-
-    def to_representation(self, value: Any) -> str:
-        return f"{value:%Y-%m}"
-
-    def to_internal_value(self, data: Any) -> Any:
-        try:
-            return parse_month(str(data))
-        except ValueError:
-            raise serializers.ValidationError("YYYY-MM") from None
 
 
 class ListKindField(serializers.ChoiceField):

@@ -117,7 +117,9 @@ class QueueFilterForm(Form):
     severity = forms.ChoiceField(
         label=_("severity"), choices=[("", _("any severity")), *Severity.choices], required=False
     )
-    min_age_days = forms.IntegerField(label=_("at least days old"), min_value=0, required=False)
+    min_age_days = forms.IntegerField(
+        label=_("at least days old"), min_value=0, max_value=36500, required=False
+    )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     mine = forms.BooleanField(label=_("my households only"), required=False)
     area = forms.CharField(label=_("area code"), required=False, max_length=12)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from civil_affairs.areas import policy
 from civil_affairs.areas.api import ScopedReadMixin
 from civil_affairs.areas.models import Area
+from civil_affairs.core.api import MonthField
 
 from . import selectors, services
 from .models import LedgerEntry, Overpayment, Payment, Payroll
@@ -26,7 +27,7 @@ class PayrollSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(read_only=True)
     generated_by = serializers.CharField(source="generated_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
     kind = serializers.CharField(read_only=True, help_text="regular or supplementary")
@@ -158,7 +159,7 @@ class PaymentSerializer(serializers.ModelSerializer):
     area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(read_only=True)
 
     class Meta:
         model = Payment
@@ -311,7 +312,7 @@ class LedgerEntryViewSet(ScopedReadMixin, mixins.CreateModelMixin, viewsets.Read
             many=True,
         )
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def balances(self, request: Request) -> Response:
         policy.require(request.user, "ledger.view")
         return Response(
@@ -335,7 +336,7 @@ class OverpaymentSerializer(serializers.ModelSerializer):
     area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(read_only=True)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
