@@ -285,6 +285,53 @@ class WarningSerializer(serializers.ModelSerializer):
         }
 
 
+class BenefitSerializer(serializers.Serializer):
+    """A benefit of any app (civil_affairs/benefits.py), as the warning's detail lists them."""
+
+    ref = serializers.CharField(help_text="<source>:<id>, what confirm's `benefits` takes")
+    program = serializers.CharField()
+    program_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    start_month = MonthField()
+    end_month = MonthField(allow_null=True)
+    monthly_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    area_name = serializers.CharField()
+    affected = serializers.BooleanField(help_text="the warning concerns it")
+
+
+class WarningDetailSerializer(WarningSerializer):
+    benefits = serializers.SerializerMethodField(
+        help_text="the beneficiary's open benefits in every app"
+    )
+
+    class Meta(WarningSerializer.Meta):
+        fields = [*WarningSerializer.Meta.fields, "benefits"]
+        read_only_fields = fields
+
+    @extend_schema_field(BenefitSerializer(many=True))
+    def get_benefits(self, warning: Warning) -> list[dict[str, Any]]:
+        case = selectors.warning_case(user=self.context["request"].user, warning=warning)
+        affected = {row.benefit.ref for row in case.affected}
+        rows = [
+            {
+                "ref": b.ref,
+                "program": b.program,
+                "program_label": b.program_label,
+                "status": b.status,
+                "status_label": b.status_label,
+                "start_month": b.start_month,
+                "end_month": b.end_month,
+                "monthly_amount": b.monthly_amount,
+                "area_name": row.area_name,
+                "affected": b.ref in affected,
+            }
+            for row in case.benefits
+            for b in [row.benefit]
+        ]
+        return BenefitSerializer(rows, many=True).data  # type: ignore[return-value]
+
+
 class ConfirmSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=[
@@ -296,7 +343,12 @@ class ConfirmSerializer(serializers.Serializer):
     new_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
-    entitlements = serializers.ListField(child=serializers.IntegerField(), required=False)
+    benefits = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="refs of the benefits to change (<source>:<id>, as in the warning's "
+        "evidence); default: every open benefit the warning concerns",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     also_identical = serializers.BooleanField(required=False, default=False)
 
@@ -321,6 +373,9 @@ QUEUE_PARAMETERS = [
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = WarningSerializer
     filter_backends: list[Any] = []  # the queue's filters are the selector's
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return WarningDetailSerializer if self.action == "retrieve" else WarningSerializer
 
     def get_queryset(self) -> QuerySet[Warning]:
         params = self.request.query_params
@@ -353,7 +408,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             action=data["action"],
             effective_month=data["effective_month"],
             new_amount=data.get("new_amount"),
-            entitlement_ids=data.get("entitlements"),
+            benefit_refs=data.get("benefits"),
             note=data["note"],
         )
         return Response(WarningSerializer(result.warnings, many=True).data)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.spreadsheet import Echo, cell_safe
+from civil_affairs.payments.models import program_label
 from civil_affairs.people.services import export_logged
 
 from . import selectors, services
@@ -126,6 +127,10 @@ def _detail(
             "evidence_fields": evidence_fields,
             "identical": identical,
             "overpayments": selectors.overpayments_of(warning),
+            "changes": selectors.changes_of(warning),
+            "evidence_programs": [
+                program_label(p) for p in warning.evidence.get("programs", []) if p
+            ],
             "confirm": confirm or ConfirmForm(warning=warning, affected=case.affected),
             "dismiss": dismiss or DismissForm(),
             "may_resolve": warning.status == Warning.Status.OPEN
@@ -153,7 +158,7 @@ def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 action=data["action"],
                 effective_month=data["effective_month"],
                 new_amount=data["new_amount"],
-                entitlement_ids=[int(i) for i in data["entitlements"]],
+                benefit_refs=data["benefits"],
                 note=data["note"],
             )
         except ValidationError as exc:

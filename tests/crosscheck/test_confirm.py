@@ -20,7 +20,7 @@ from tests.conftest import login
 from tests.factories import PersonFactory
 from tests.payments.factories import approved, beneficiary, generate
 
-from .conftest import csv_bytes, deaths, entitle, household_of, run, upload
+from .conftest import csv_bytes, deaths, entitle, household_of, ref, run, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_confirm_through_the_page(staff, areas, beneficiaries):
         {
             "action": "stop",
             "effective_month": "2026-04",
-            "entitlements": [str(b.dibao_a.pk)],
+            "benefits": [ref(b.dibao_a)],
             "note": "殡葬管理所火化记录",
         },
     )
@@ -285,7 +285,7 @@ def test_a_lower_amount_lists_what_was_paid_above_it(staff, areas):
     assert [o["amount"] for o in warning.outcome["overpayments"]] == ["320.00"] * 3
 
 
-def test_ticked_entitlements_are_the_opened_warnings_the_others_keep_theirs(
+def test_ticked_benefits_are_the_opened_warnings_the_others_keep_theirs(
     staff, areas, beneficiaries
 ):
     """Confirmed with its identical ones: only the head's dibao is ticked on the opened
@@ -306,7 +306,7 @@ def test_ticked_entitlements_are_the_opened_warnings_the_others_keep_theirs(
         {
             "action": "suspend",
             "effective_month": "2026-05",
-            "entitlements": [b.dibao_a.pk],
+            "benefits": [ref(b.dibao_a)],
             "also_identical": True,
         },
         content_type="application/json",
