@@ -108,6 +108,11 @@ SET LOCAL enable_bitmapscan = on;
 ANALYZE crosscheck_named;
 """
 
+# The registry's SQL (benefits, household ties) is a UNION ALL of the apps' queries, on whose
+# columns PostgreSQL keeps no statistics: joined on them, it would guess millions of rows and
+# hash whole tables. Each lookup is therefore a LATERAL subquery behind OFFSET 0, whose
+# condition (this person, this household) goes down into every app's query and is planned
+# there, with that table's statistics and indexes: a few index probes per hit.
 LIST_SQL = """
 WITH named AS (
     SELECT * FROM crosscheck_named
@@ -120,10 +125,16 @@ WITH named AS (
   UNION ALL
     SELECT r.id, n.list_row_id, n.event_date, n.value, n.subject_id, other.person_id
     FROM named n JOIN rules r ON r.reach <> 'person'
-    JOIN ({households}) AS m ON m.person_id = n.subject_id AND m.member
-    JOIN ({households}) AS other
-      ON other.source = m.source AND other.household_id = m.household_id AND other.member
-     AND other.person_id <> n.subject_id
+    CROSS JOIN LATERAL (
+        SELECT t.source, t.household_id FROM ({households}) AS t
+        WHERE t.person_id = n.subject_id AND t.member OFFSET 0
+    ) AS m
+    CROSS JOIN LATERAL (
+        SELECT t.person_id FROM ({households}) AS t
+        WHERE t.household_id = m.household_id AND t.source = m.source AND t.member
+          AND t.person_id <> n.subject_id
+        OFFSET 0
+    ) AS other
 )
 INSERT INTO crosscheck_warning ({columns})
 SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), h.list_row_id, '',
@@ -131,9 +142,11 @@ SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), h.li
        r.suggested_action, {suggested_month}, %(run)s, now(), 'open', '', '', '{{}}'
 FROM hits h
 JOIN crosscheck_matchrule r ON r.id = h.rule_id
-JOIN ({open}) AS e ON e.person_id = h.person_id AND {rule_program}
+CROSS JOIN LATERAL (
+    SELECT b.* FROM ({open}) AS b WHERE b.person_id = h.person_id OFFSET 0
+) AS e
 JOIN areas_area ea ON ea.id = e.area_id
-WHERE e.area_id = ANY (%(areas)s)
+WHERE e.area_id = ANY (%(areas)s) AND {rule_program}
   AND (r.threshold_name = '' OR h.value::numeric > coalesce(
         CASE WHEN r.threshold_name LIKE '{standard}%%' THEN {standard_threshold}
              ELSE {threshold} END,
@@ -348,6 +361,8 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # few rows per statement: compiling a plan costs more than running it
+        cursor.execute("SET LOCAL jit = off")
         # the hits are few: look their households and benefits up by index rather than
         # hash whole tables (the default cost of a random read assumes spinning disks)
         cursor.execute("SET LOCAL random_page_cost = 1.1")
