@@ -316,7 +316,6 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "monthly_amount",
             "start_month",
             "end_month",
-            "first_payroll_month",
             "suspended_from",
             "status",
             "status_reason",

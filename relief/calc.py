@@ -48,13 +48,15 @@ class Means:
 
 
 def household_means(household: Household) -> Means:
+    """The household's figures; income per member is kept exact (1000 / 3 is not 333.33):
+    an amount is rounded once, at the end."""
     members = list(household.members.all())
     size = len(members)
     total = sum((m.monthly_income for m in members), ZERO)
     return Means(
         size=size,
         total_income=to_yuan(total),
-        income_per_member=to_yuan(total / size) if size else ZERO,
+        income_per_member=total / size if size else ZERO,
         deposits=to_yuan(sum((m.deposits for m in members), ZERO)),
         vehicles=sum(m.vehicles for m in members),
         homes=sum(m.real_estate for m in members),
@@ -108,7 +110,7 @@ def dibao_amount(
     Zero when the income per member is not below the standard.
     """
     standard = get_standard(Kind.DIBAO, area=area, month=month, variant=registered_type)
-    gap = standard.value - income_per_member
+    gap = standard.value - income_per_member  # exact: rounded once, below
     amount = to_yuan(gap * members_covered) if gap > 0 else ZERO
     floor = find_standard(Kind.DIBAO_FLOOR, area=area, month=month)
     if amount > 0 and floor is not None and amount < floor.value:
@@ -122,7 +124,7 @@ def dibao_amount(
             "standard_id": standard.pk,
             "standard": _money(standard.value),
             "registered_type": registered_type,
-            "income_per_member": _money(income_per_member),
+            "income_per_member": str(income_per_member),  # exact, e.g. 333.333…
             "members_covered": members_covered,
             "floor_id": floor.pk if floor else None,
             "floor": _money(floor.value) if floor else None,
@@ -271,7 +273,7 @@ def compute(
                     "The income per member of %(income)s is not below the dibao standard of "
                     "%(standard)s: there is no entitlement."
                 )
-                % {"income": means.income_per_member, "standard": result.standard.value}
+                % {"income": to_yuan(means.income_per_member), "standard": result.standard.value}
             )
         failures = asset_failures(household, means, month)
         if failures:
@@ -328,14 +330,26 @@ def household_in_dibao(household: Household, month: datetime.date) -> bool:
     )
 
 
-def recompute(entitlement: Entitlement, month: datetime.date) -> Computed:
-    """The amount for `month` from the inputs frozen in the basis, with the standards of `month`.
+# The inputs each program's amount is computed from: a basis holding them can be recomputed
+# with another month's standards; one without (an amount set by hand) keeps its amount.
+INPUTS: dict[str, tuple[str, ...]] = {
+    Program.DIBAO: ("registered_type", "income_per_member", "members_covered"),
+    Program.EXTREME_POVERTY: ("registered_type", "self_care"),
+    Program.DISABILITY_LIVING: (),
+    Program.DISABILITY_CARE: ("grade",),
+}
 
-    What a new standard does: nothing about the household is re-read.
+
+def computable(program: str, basis: dict[str, Any]) -> bool:
+    return not basis.get("manual") and all(key in basis for key in INPUTS.get(program, ("?",)))
+
+
+def recompute(program: str, area: Area, basis: dict[str, Any], month: datetime.date) -> Computed:
+    """The amount for `month` from the inputs in `basis`, with the standards of `month`.
+
+    What a new standard does: nothing about the household is re-read. The result's basis
+    keeps the inputs (and what else the basis said) and records the standards used.
     """
-    basis = entitlement.basis
-    area = entitlement.area
-    program = entitlement.program
     if program == Program.DIBAO:
         result = dibao_amount(
             area=area,
@@ -344,25 +358,24 @@ def recompute(entitlement: Entitlement, month: datetime.date) -> Computed:
             members_covered=int(basis["members_covered"]),
             month=month,
         )
-        for key in ("household_id", "household_size", "total_income", "coverage"):
-            if key in basis:
-                result.basis[key] = basis[key]
-        return result
-    if program == Program.EXTREME_POVERTY:
-        return extreme_poverty_amount(
+    elif program == Program.EXTREME_POVERTY:
+        result = extreme_poverty_amount(
             area=area,
             registered_type=basis["registered_type"],
             self_care=basis["self_care"],
             month=month,
         )
-    if program == Program.DISABILITY_LIVING:
-        return disability_living_amount(area=area, month=month)
-    return disability_care_amount(
-        area=area,
-        grade=basis.get("grade"),
-        disability_type=basis.get("disability_type", ""),
-        month=month,
-    )
+    elif program == Program.DISABILITY_LIVING:
+        result = disability_living_amount(area=area, month=month)
+    else:
+        result = disability_care_amount(
+            area=area,
+            grade=basis.get("grade"),
+            disability_type=basis.get("disability_type", ""),
+            month=month,
+        )
+    result.basis = {**basis, **result.basis}
+    return result
 
 
 def compute_for_entitlement(entitlement: Entitlement, month: datetime.date) -> Computed:

@@ -94,10 +94,6 @@ class Entitlement(TimeStampedModel):
     )
     start_month = models.DateField(_("first month"))
     end_month = models.DateField(_("last month"), null=True, blank=True)
-    first_payroll_month = models.DateField(
-        _("first payroll month"),
-        help_text=_("Months before it, from the first month, are paid in it as arrears."),
-    )
     suspended_from = models.DateField(_("suspended from"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE

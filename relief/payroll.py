@@ -8,23 +8,31 @@ from civil_affairs.payments.providers import Provider, RowsSql, register
 
 from .models import Program
 
-# For payroll month M, an entitlement pays M (when it covers M) and, in its first payroll,
-# the months from its first month that were approved too late for earlier payrolls
-# (arrears). A month after the last month, or from the month a suspension starts, is not
-# paid, nor anything of a stopped entitlement without a last month. The amount of each
-# month is that of the period covering it; should periods overlap by mistake, the latest
-# one counts, so a month never yields two rows.
+# What an entitlement owes for payroll month M: every month from its first month to M,
+# except after its last month, from the month a suspension starts while it is suspended,
+# and nothing of a stopped entitlement without a last month. The amount of each month is
+# that of the period covering it (what the standards of that month gave, see
+# services.entitlements.schedule); a month no period covers (left unpaid by a suspension)
+# owes nothing; should periods overlap by mistake, the latest one counts, so a month never
+# yields two rows. The engine pays what is owed minus what was already paid.
 #
 # Written for the engine's chunks: the lateral lookup of the period is one index probe per
-# row (period_from: entitlement, valid_from), so a chunk of persons costs its own rows only.
+# month (period_from: entitlement, valid_from), so a chunk of persons costs its own rows.
 ROWS_SQL = """
 SELECT e.person_id, e.area_id, m.month, p.monthly_amount AS amount, e.id AS source_id
 FROM relief_entitlement e
 CROSS JOIN LATERAL (
     SELECT g::date AS month
     FROM generate_series(
-        CASE WHEN e.first_payroll_month = %(month)s THEN e.start_month ELSE %(month)s END,
-        %(month)s, interval '1 month') AS g
+        e.start_month,
+        LEAST(
+            %(month)s::date,
+            coalesce(e.end_month, %(month)s::date),
+            CASE WHEN e.status = 'suspended' AND e.suspended_from IS NOT NULL
+                 THEN (e.suspended_from - interval '1 month')::date
+                 ELSE %(month)s::date END
+        ),
+        interval '1 month') AS g
 ) AS m
 CROSS JOIN LATERAL (
     SELECT p.monthly_amount
@@ -35,10 +43,7 @@ CROSS JOIN LATERAL (
     LIMIT 1
 ) AS p
 WHERE e.program = %(program)s
-  AND e.first_payroll_month <= %(month)s
-  AND e.start_month <= m.month
-  AND (e.end_month IS NULL OR e.end_month >= m.month)
-  AND NOT (e.status = 'suspended' AND e.suspended_from <= m.month)
+  AND e.start_month <= %(month)s
   AND NOT (e.status = 'stopped' AND e.end_month IS NULL)
 """
 

@@ -7,7 +7,7 @@ found for an area by walking up the tree; nothing in relief is a number of its o
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.standards import registry
@@ -69,7 +69,7 @@ AMOUNT_KINDS: dict[str, tuple[str, ...]] = {
 
 def _care_variant(variant: str) -> str | None:
     if variant.partition(":")[0] not in ("1", "2", "3", "4"):
-        return _gettext("Give the disability grade (1-4), or grade:type.")
+        return gettext("Give the disability grade (1-4), or grade:type.")
     return None
 
 

@@ -82,6 +82,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     # payroll lists (CSV, xlsx) with masked ID numbers and accounts, for those who check them
     "payroll.export_masked": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),
     "payroll.close": frozenset({FINANCE}),
+    "reconciliation.run": frozenset({FINANCE, APPROVER, ADMINISTRATOR}),
     "payment.correct": frozenset({CASEWORKER, ADMINISTRATOR}),  # a failed row's new account
     "overpayment.view": frozenset({CASEWORKER, REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
     "overpayment.register": frozenset({CASEWORKER, APPROVER, FINANCE}),

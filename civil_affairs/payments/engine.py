@@ -1,17 +1,27 @@
-"""The payroll engine's SQL: the providers' rows for a month, inserted set-based by chunk.
+"""The payroll engine's SQL: what the providers say is owed, less what is paid, by chunk.
 
 A generation is split into chunks of person ids (every provider yields `person_id`, so the
 split works for every program, and PostgreSQL pushes the range into each provider's query).
 Each chunk runs one statement
 
     INSERT INTO payments_payment (...)
-    SELECT ... FROM (<provider 1> UNION ALL <provider 2> ...) r
+    SELECT ..., r.amount - coalesce(paid.amount, 0), ...
+    FROM (<provider 1> UNION ALL <provider 2> ...) r          -- owed per person and month
+    LEFT JOIN LATERAL (<sum of the rows already in any payroll for that person, program and
+                       month, reissued ones aside>) paid ON true
     WHERE r.person_id BETWEEN lo AND hi [AND r.area_id = ANY(areas)]
+      AND r.amount > coalesce(paid.amount, 0)
     ON CONFLICT DO NOTHING
 
-and the unique index on (person, program, month) makes a rerun, a retried chunk or a
-concurrent generation insert nothing twice. Nothing here decides who may generate what:
-services.py does, and calls these functions.
+so every month owed and not yet paid is paid once, whenever it became owed (arrears of a
+late approval, back pay of a standard raised for months already paid), by construction:
+there is no bookkeeping of which months were paid. What a payroll's rows pay or will pay
+counts whatever their status (to pay, held, paid, failed until reissued): held and failed
+rows are paid again by reissue, not by the next payroll. A month owed less than was paid
+is never clawed back here: reconciliation.py lists it. The unique index on (person,
+program, month, payroll) makes a rerun or a retried chunk insert nothing twice; regular
+generations that could see the same people never run at once (services.payroll_generate).
+Nothing here decides who may generate what: services.py does, and calls these functions.
 """
 
 from __future__ import annotations
@@ -31,9 +41,18 @@ CHUNK_PERSONS = 50_000
 _PARAM = re.compile(r"(?<!%)%\((\w+)\)s")
 
 COLUMNS = (
-    "payroll_id, person_id, program, month, area_id, amount, source_id, status, reissued, "
-    "hold_reason, bank_name, bank_account, bank_reason, created_at, updated_at"
+    "payroll_id, person_id, program, month, area_id, amount, kind, source_id, status, "
+    "reissued, hold_reason, bank_name, bank_account, bank_reason, created_at, updated_at"
 )
+
+# What the rows of every payroll pay or will pay for one person, program and benefit month
+# (a reissued row is replaced by its reissue). Served by the unique index.
+PAID_SQL = """
+SELECT sum(x.amount) AS amount
+FROM payments_payment x
+WHERE x.person_id = r.person_id AND x.program = r.program AND x.month = r.month
+  AND NOT x.reissued
+"""
 
 
 def plan_chunks(first_id: int, last_id: int, size: int) -> list[tuple[int, int]]:
@@ -80,14 +99,19 @@ def insert_query(
     if area_ids is not None:
         where.append("r.area_id = ANY(%(area_ids)s)")
         params["area_ids"] = area_ids
+    where.append("r.amount > coalesce(paid.amount, 0)")
     params["payroll_id"] = payroll_id
+    params["payroll_month"] = month
     sql = (
         f"INSERT INTO {table} ({COLUMNS})\n"
-        "SELECT %(payroll_id)s, r.person_id, r.program, r.month, r.area_id, r.amount, "
-        "r.source_id, 'pending', false, '', '', '', '', now(), now()\n"
-        f"FROM ({rows}) AS r(program, person_id, area_id, month, amount, source_id)"
-        + (("\nWHERE " + " AND ".join(where)) if where else "")
-        + ("\nON CONFLICT DO NOTHING" if on_conflict else "")
+        "SELECT %(payroll_id)s, r.person_id, r.program, r.month, r.area_id,\n"
+        "       r.amount - coalesce(paid.amount, 0),\n"
+        "       CASE WHEN paid.amount IS NOT NULL THEN 'back_pay'\n"
+        "            WHEN r.month < %(payroll_month)s THEN 'arrears' ELSE 'regular' END,\n"
+        "       r.source_id, 'pending', false, '', '', '', '', now(), now()\n"
+        f"FROM ({rows}) AS r(program, person_id, area_id, month, amount, source_id)\n"
+        f"LEFT JOIN LATERAL ({PAID_SQL}) AS paid ON true\n"
+        "WHERE " + " AND ".join(where) + ("\nON CONFLICT DO NOTHING" if on_conflict else "")
     )
     return sql, params
 

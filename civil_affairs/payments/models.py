@@ -201,7 +201,20 @@ class PayrollChunk(models.Model):
 
 
 class Payment(TimeStampedModel):
-    """One row of a payroll: a person, a program, a benefit month and its amount."""
+    """One row of a payroll: a person, a program, a benefit month and its amount.
+
+    A payroll pays, per person, program and benefit month, what is owed minus what earlier
+    rows paid or will pay (engine.py): the payroll month's own row, arrears of a month never
+    paid (approved late), or back pay of the difference when what is owed for a month rose
+    after it was paid (a backdated standard). Each payroll holds at most one row per person,
+    program and month (a unique index), so a rerun or a retried chunk never pays twice.
+    """
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("The month itself")
+        ARREARS = "arrears", _("Arrears")
+        BACK_PAY = "back_pay", _("Back pay of a difference")
+        REISSUE = "reissue", _("Reissue")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To pay")
@@ -235,6 +248,7 @@ class Payment(TimeStampedModel):
         verbose_name=_("area"),
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     source_id = models.BigIntegerField(
         _("source record"), help_text=_("The program's own record, e.g. the entitlement.")
     )
@@ -279,10 +293,11 @@ class Payment(TimeStampedModel):
         verbose_name_plural = _("payments")
         ordering = ["payroll", "area", "id"]
         constraints = [
+            # per payroll: owed minus paid is computed across payrolls (engine.py)
             models.UniqueConstraint(
-                fields=["person", "program", "month"],
+                fields=["person", "program", "month", "payroll"],
                 condition=Q(reissued=False),
-                name="one_payment_per_person_program_month",
+                name="one_payment_per_month_and_payroll",
             )
         ]
         indexes = [
@@ -581,3 +596,94 @@ def area_ids_under(areas: Any) -> list[int]:
     from civil_affairs.areas.models import Area
 
     return list(Area.objects.within(*(a.code for a in areas)).values_list("id", flat=True))
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of what the programs owe with what the payrolls pay (reconciliation.py),
+    up to each program's latest payroll month. Its lines are the differences found."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    history_exempt = "job output: each run is kept as it was computed, never changed"
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+        help_text=_("Empty for the nightly run."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    as_of = models.JSONField(
+        _("compared up to"), default=dict, help_text=_("Per program, the last month compared.")
+    )
+    programs_done = models.PositiveIntegerField(default=0)
+    programs_total = models.PositiveIntegerField(default=0)
+    lines_found = models.PositiveIntegerField(_("differences"), default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.lines_found})"
+
+    @property
+    def percent(self) -> int:
+        if not self.programs_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return self.programs_done * 100 // self.programs_total
+
+
+class ReconciliationLine(models.Model):
+    """A person, program and benefit month whose payments differ from what is owed."""
+
+    history_exempt = "job output of a reconciliation run, never changed"
+    area_lookup = "area"
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="lines")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    program = models.CharField(_("program"), max_length=30)
+    month = models.DateField(_("benefit month"))
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    owed = models.DecimalField(_("owed"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(
+        _("paid or to pay"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Rows of every payroll, less the overpayments registered for them."),
+    )
+    difference = models.DecimalField(
+        _("difference"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Owed minus paid: above zero still to pay, below zero paid too much."),
+    )
+
+    class Meta:
+        verbose_name = _("reconciliation difference")
+        verbose_name_plural = _("reconciliation differences")
+        ordering = ["run", "area", "person", "program", "month"]
+        indexes = [models.Index(fields=["run", "area"], name="recon_line_run_area")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.program} {self.month:%Y-%m} {self.difference}"
+
+    @property
+    def program_label(self) -> str:
+        return program_label(self.program)

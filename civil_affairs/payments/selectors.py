@@ -14,7 +14,16 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.money import ZERO
 
-from .models import ExportJob, LedgerEntry, Overpayment, Payment, Payroll, program_label
+from .models import (
+    ExportJob,
+    LedgerEntry,
+    Overpayment,
+    Payment,
+    Payroll,
+    ReconciliationLine,
+    ReconciliationRun,
+    program_label,
+)
 
 
 def payroll_list(
@@ -231,3 +240,33 @@ def recent_export_jobs(*, user: Any, payroll: Payroll) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(payroll=payroll, requested_by_id=user.pk).order_by(
         "-created_at"
     )[:5]
+
+
+# ---- reconciliation
+
+
+def reconciliation_lines(
+    *, user: Any, run: ReconciliationRun, sign: str = "", program: str = ""
+) -> QuerySet[ReconciliationLine]:
+    """A run's differences in the user's areas; `sign` "to_pay" or "too_much"."""
+    lines = policy.scope(user, run.lines.select_related("person", "area"))
+    if sign == "to_pay":
+        lines = lines.filter(difference__gt=0)
+    elif sign == "too_much":
+        lines = lines.filter(difference__lt=0)
+    if program:
+        lines = lines.filter(program=program)
+    return lines.order_by("area__code", "person__name", "program", "month")
+
+
+def reconciliation_summary(*, user: Any, run: ReconciliationRun) -> dict[str, Any]:
+    """How many differences, and how much, each way, in the user's areas."""
+    lines = policy.scope(user, run.lines.all())
+    to_pay = lines.filter(difference__gt=0).aggregate(n=Count("id"), total=Sum("difference"))
+    too_much = lines.filter(difference__lt=0).aggregate(n=Count("id"), total=Sum("difference"))
+    return {
+        "to_pay": to_pay["n"],
+        "to_pay_amount": to_pay["total"] or ZERO,
+        "too_much": too_much["n"],
+        "too_much_amount": -(too_much["total"] or ZERO),
+    }

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,12 +46,13 @@ from .models import (
     Payment,
     Payroll,
     PayrollChunk,
+    ReconciliationRun,
     area_ids_under,
     program_label,
 )
 
 # advisory lock classes (pg_advisory_xact_lock(class, key))
-LOCK_GENERATE = 40401  # key: the payroll month as yyyymm
+LOCK_GENERATE = 40401  # key 0: one regular generation starts at a time
 LOCK_LEDGER = 40402  # key: the fund's area id
 
 MAX_NAMES = 5  # names quoted in a message about many rows
@@ -236,11 +237,15 @@ def payroll_generate(
     chosen.sort(key=lambda a: a.code)
     covered = set(area_ids_under(chosen))
 
-    _lock(LOCK_GENERATE, month.year * 100 + month.month)
+    # What a generation inserts depends on what every payroll already pays (owed minus paid,
+    # engine.py): two generations that could see the same person and program, in any
+    # months, must not run at once.
+    _lock(LOCK_GENERATE, 0)
     payroll: Payroll | None = None
     existing = (
         Payroll.objects.select_for_update()
-        .filter(month=month, kind=Payroll.Kind.REGULAR)
+        .filter(kind=Payroll.Kind.REGULAR)
+        .filter(Q(month=month) | Q(status=Payroll.Status.GENERATING))
         .exclude(status=Payroll.Status.CANCELLED)
         .prefetch_related("areas")
     )
@@ -249,6 +254,17 @@ def payroll_generate(
             continue
         other_areas = list(other.areas.all())
         if not covered & set(area_ids_under(other_areas)):
+            continue
+        if other.month != month:
+            if not _stale(other):
+                raise ValidationError(
+                    _(
+                        "The payroll for %(month)s (#%(id)d) of some of these programs and "
+                        "areas is being generated: wait until it is done."
+                    )
+                    % {"month": f"{other.month:%Y-%m}", "id": other.pk},
+                    code="running",
+                )
             continue
         same = sorted(other.programs) == programs and {a.pk for a in other_areas} == {
             a.pk for a in chosen
@@ -306,6 +322,12 @@ def payroll_generate(
         payroll._history_user = actor  # type: ignore[attr-defined]
         transition(payroll, Payroll.Status.GENERATING, actor=actor, note=_("Generated again."))
         payroll.chunks.all().delete()
+        # a draft pays what is owed now: its rows to pay are made anew (held rows stay held)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM payments_payment WHERE payroll_id = %s AND status = %s",
+                [payroll.pk, Payment.Status.PENDING],
+            )
 
     bounds = Person.objects.aggregate(first=Min("id"), last=Max("id"))
     ranges = (
@@ -997,6 +1019,7 @@ def payroll_reissue(
             area=row.area,
             amount=row.amount,
             source_id=row.source_id,
+            kind=Payment.Kind.REISSUE,
             reissue_of=row,
         )
         for row in rows
@@ -1154,6 +1177,33 @@ def ledger_pay_one_off(
     )
 
 
+# ---- reconciliation (reconciliation.py): what is owed against what is paid
+
+
+@transaction.atomic
+def reconciliation_start(*, actor: Any | None) -> ReconciliationRun:
+    """Queue a reconciliation run (finance's "run now", or the nightly job with no actor)."""
+    if actor is not None:
+        policy.require(actor, "reconciliation.run")
+    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING).first()
+    if running is not None:
+        if timezone.now() - running.started_at < datetime.timedelta(hours=1):
+            return running
+        running.status = ReconciliationRun.Status.FAILED
+        running.error = "did not finish within an hour"
+        running.save(update_fields=["status", "error"])
+    recon = ReconciliationRun.objects.create(requested_by=actor)
+    run_id = recon.pk
+
+    def start() -> None:
+        from . import tasks
+
+        tasks.reconcile_run.delay(run_id)
+
+    transaction.on_commit(start)
+    return recon
+
+
 # ---- overpayments (called by cross-checks when a benefit stops from an earlier month)
 
 
@@ -1167,47 +1217,58 @@ def overpayment_register(
     reason: str,
     source: str = "",
     due_amount: Decimal | None = None,
+    to_month: datetime.date | None = None,
 ) -> list[Overpayment]:
-    """Every PAID row of `person` and `program` from `from_month` on becomes an overpayment
-    to recover: the whole amount, or with `due_amount` (a benefit reduced from that month)
-    only what was paid above it. Idempotent: a row already registered is returned as it is,
-    never twice."""
+    """What was PAID to `person` for `program` from `from_month` on becomes overpayments to
+    recover: for each month, everything paid, or with `due_amount` (a benefit reduced from
+    that month) what was paid above it, up to `to_month` when given — a month may have
+    several rows (arrears, back pay):
+    the excess is taken from its latest rows first. Idempotent: a row already registered is
+    returned as it is, never twice."""
     policy.require(actor, "overpayment.register", person)
     reason = clean_text(reason, "reason", max_length=_max_length(Overpayment, "reason"))
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the recovery.")})
     due = to_yuan(due_amount) if due_amount is not None else ZERO
     from_month = first_of_month(from_month)
-    paid = (
+    paid = list(
         Payment.objects.select_for_update(of=("self",))
         .filter(person=person, program=program, month__gte=from_month, status=Payment.Status.PAID)
+        .filter(month__lte=first_of_month(to_month) if to_month else datetime.date.max)
         .select_related("area")
-        .order_by("month", "pk")
+        .order_by("month", "-pk")
     )
+    registered = {o.payment_id: o for o in Overpayment.objects.filter(payment__in=paid)}
     result = []
-    for payment in paid:
-        existing = Overpayment.objects.filter(payment=payment).first()
-        if existing is not None:
-            result.append(existing)
-            continue
-        if payment.amount <= due:
-            continue  # nothing paid above what was due
-        overpayment = Overpayment(
-            payment=payment,
-            person=person,
-            program=program,
-            month=payment.month,
-            area=payment.area,
-            amount=payment.amount - due,
-            reason=reason,
-            source=source[:100],
-            registered_by=actor,
-        )
-        overpayment._history_user = actor  # type: ignore[attr-defined]
-        overpayment.save()
-        first_status(overpayment, actor=actor, note=reason)
-        result.append(overpayment)
-    return result
+    months = sorted({p.month for p in paid})
+    for month in months:
+        rows = [p for p in paid if p.month == month]  # latest first
+        excess = sum((p.amount for p in rows), ZERO) - due
+        excess -= sum((registered[p.pk].amount for p in rows if p.pk in registered), ZERO)
+        for payment in rows:
+            if payment.pk in registered:
+                result.append(registered[payment.pk])
+                continue
+            if excess <= 0:
+                continue
+            amount = min(payment.amount, excess)
+            excess -= amount
+            overpayment = Overpayment(
+                payment=payment,
+                person=person,
+                program=program,
+                month=payment.month,
+                area=payment.area,
+                amount=amount,
+                reason=reason,
+                source=source[:100],
+                registered_by=actor,
+            )
+            overpayment._history_user = actor  # type: ignore[attr-defined]
+            overpayment.save()
+            first_status(overpayment, actor=actor, note=reason)
+            result.append(overpayment)
+    return sorted(result, key=lambda o: (o.month, o.pk))
 
 
 @transaction.atomic
@@ -1297,4 +1358,5 @@ __all__ = [
     "payroll_reissue",
     "payroll_return",
     "payroll_submit",
+    "reconciliation_start",
 ]

@@ -81,3 +81,21 @@ def start_export(job_id: int) -> None:
 def purge_exports() -> int:
     """Daily (a django-celery-beat PeriodicTask, editable in the admin)."""
     return services.export_jobs_purge()
+
+
+@shared_task(name="payments.reconcile", acks_late=True)
+def reconcile() -> int:
+    """Nightly (a django-celery-beat PeriodicTask): compare what is owed with what is paid;
+    finance sees the differences on their home page. Old runs are purged."""
+    from . import reconciliation
+
+    recon = services.reconciliation_start(actor=None)
+    reconciliation.purge()
+    return recon.pk
+
+
+@shared_task(name="payments.reconcile_run", acks_late=True)
+def reconcile_run(run_id: int) -> int:
+    from . import reconciliation
+
+    return reconciliation.run(run_id=run_id).lines_found

@@ -30,4 +30,16 @@ urlpatterns = [
     path("overpayments/", views.overpayment_list, name="overpayment_list"),
     path("overpayments/<int:pk>/recover/", views.overpayment_recover, name="overpayment_recover"),
     path("overpayments/<int:pk>/waive/", views.overpayment_waive, name="overpayment_waive"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reconciliation/run/", views.reconciliation_start, name="reconciliation_start"),
+    path(
+        "reconciliation/<int:pk>/progress/",
+        views.reconciliation_progress,
+        name="reconciliation_progress",
+    ),
+    path(
+        "reconciliation/lines/<int:pk>/register/",
+        views.reconciliation_register,
+        name="reconciliation_register",
+    ),
 ]

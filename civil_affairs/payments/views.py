@@ -18,7 +18,7 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,16 @@ from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.status import history
 
 from . import bankfile, forms, selectors, services
-from .models import ExportJob, Overpayment, Payment, Payroll, program_label
+from . import reconciliation as reconciliation_module
+from .models import (
+    ExportJob,
+    Overpayment,
+    Payment,
+    Payroll,
+    ReconciliationLine,
+    ReconciliationRun,
+    program_label,
+)
 
 PAGE = 50
 
@@ -541,3 +550,85 @@ def overpayment_waive(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The overpayment is waived."))
     return redirect("payments:overpayment_list")
+
+
+# ---- reconciliation: what is owed against what is paid
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "payroll.view")
+    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING).first()
+    run = reconciliation_module.latest_run()
+    context: dict[str, Any] = {
+        "run": run,
+        "running": running,
+        "may_run": policy.may(request.user, "reconciliation.run"),
+        "may_register": policy.may(request.user, "overpayment.register"),
+        "sign": request.GET.get("sign", ""),
+    }
+    if run is not None:
+        lines = selectors.reconciliation_lines(
+            user=request.user, run=run, sign=context["sign"], program=request.GET.get("program", "")
+        )
+        context.update(
+            page=Paginator(lines, PAGE).get_page(request.GET.get("page")),
+            summary=selectors.reconciliation_summary(user=request.user, run=run),
+            as_of=[(program_label(p), m[:7]) for p, m in sorted(run.as_of.items())],
+            query_string=_query_string(request),
+        )
+    return render(request, "payments/reconciliation.html", context)
+
+
+@login_required
+@require_POST
+def reconciliation_start(request: HttpRequest) -> HttpResponse:
+    try:
+        services.reconciliation_start(actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("payments:reconciliation")
+
+
+@login_required
+def reconciliation_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar of a run (htmx polls it); the page reloads when it is done."""
+    policy.require(request.user, "payroll.view")
+    run = ReconciliationRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    response = render(request, "payments/_reconciliation_progress.html", {"running": run})
+    if run.status != ReconciliationRun.Status.RUNNING and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def reconciliation_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paid more than owed: register the excess of that month as an overpayment to recover."""
+    line = get_object_or_404(
+        policy.scope(request.user, ReconciliationLine.objects.select_related("person")), pk=pk
+    )
+    try:
+        if line.difference >= 0:
+            raise ValidationError(_("Only a month paid above what is owed can be recovered."))
+        found = services.overpayment_register(
+            actor=request.user,
+            person=line.person,
+            program=line.program,
+            from_month=line.month,
+            to_month=line.month,
+            due_amount=line.owed,
+            reason=request.POST.get("reason", ""),
+            source=f"payments.reconciliation:{line.run_id}",
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)d overpayments registered for %(name)s.")
+            % {"count": len(found), "name": line.person.name},
+        )
+    return redirect(reverse("payments:reconciliation") + "?sign=too_much")

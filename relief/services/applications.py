@@ -460,7 +460,6 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         person_id=application.person_id,
         household=household,
         start_month=start,
-        first_payroll_month=max(start, next_month),
         computed=computed,
     )
     application.approved_amount = entitlement.monthly_amount

@@ -1,8 +1,14 @@
 """Entitlements: what is paid monthly. Every change of amount or status goes through here.
 
 The amount of each month is the EntitlementPeriod covering it (relief/payroll.py reads
-them), so each change is written from an effective month on and never rewrites a month
-before it. Status changes go through core.status.transition (one StatusChange row each);
+them): what is OWED for that month. A period keeps the inputs its amount is computed from
+(its basis); `schedule` splits the months at every change of the standards they use and
+computes each piece with the standards in force in it, so a month's amount is the standard
+of that month whenever the standard's row was entered — a standard entered later, even for
+months already paid, rewrites what is owed, and the payroll pays the difference as back pay.
+A change of inputs (a review) is written from its effective month on.
+
+Status changes go through core.status.transition (one StatusChange row each);
 every row keeps its history (django-simple-history), with the reason.
 """
 
@@ -23,7 +29,9 @@ from civil_affairs.core.months import add_months
 from civil_affairs.core.status import transition
 from civil_affairs.core.validators import clean_text
 from civil_affairs.standards.models import Standard
+from civil_affairs.standards.selectors import changes_between
 
+from .. import calc
 from ..calc import Computed, get_standard
 from ..models import (
     Application,
@@ -83,6 +91,107 @@ def _refresh_amount(entitlement: Entitlement) -> None:
         entitlement.monthly_amount = latest.monthly_amount
 
 
+def _same(a: dict[str, Any], b: dict[str, Any], program: str) -> bool:
+    """Two periods' bases compute the same way (same inputs, same standard rows)."""
+    return _key(a, program) == _key(b, program)
+
+
+# the ids of the standard rows a basis records (calc.*_amount)
+STANDARD_KEYS = ("standard_id", "floor_id", "dibao_standard_id", "care_standard_id")
+
+
+Piece = tuple[datetime.date, datetime.date | None, Decimal, dict[str, Any]]
+
+
+def _amounts(pieces: list[Piece]) -> list[tuple[datetime.date, datetime.date | None, Decimal]]:
+    """The pieces as (from, to, amount), adjacent pieces of one amount joined: what is owed."""
+    out: list[tuple[datetime.date, datetime.date | None, Decimal]] = []
+    for start, end, amount, _basis in sorted(pieces, key=lambda p: p[0]):
+        last = out[-1] if out else None
+        if last and last[1] is not None and add_months(last[1], 1) == start and last[2] == amount:
+            out[-1] = (last[0], end, amount)
+            continue
+        out.append((start, end, amount))
+    return out
+
+
+def schedule(
+    *, actor: Any, entitlement: Entitlement, from_month: datetime.date, reason: str
+) -> bool:
+    """Recompute what is owed for every month from `from_month` on. Each month keeps the
+    inputs of the period covering it (its current inputs) and takes the standards in force
+    in that month; a piece whose amount was set by hand keeps it. Months without a period
+    (suspended, after the end) stay without. Returns whether an amount owed changed."""
+    from ..standards import AMOUNT_KINDS
+
+    periods = list(entitlement.periods.select_for_update().order_by("valid_from", "pk"))
+    kinds = list(AMOUNT_KINDS.get(entitlement.program, ()))
+    old: list[Piece] = []
+    new: list[Piece] = []
+    for period in periods:
+        first = max(period.valid_from, from_month)
+        last = period.valid_to
+        if last is not None and last < first:
+            continue
+        basis = period.basis or {}
+        old.append((first, last, period.monthly_amount, basis))
+        if not calc.computable(entitlement.program, basis):
+            new.append((first, last, period.monthly_amount, basis))
+            continue
+        cuts = [first, *changes_between(kinds, area=entitlement.area, first=first, last=last)]
+        for i, start in enumerate(cuts):
+            end = last if i == len(cuts) - 1 else add_months(cuts[i + 1], -1)
+            computed = calc.recompute(entitlement.program, entitlement.area, basis, start)
+            piece = (start, end, computed.amount, computed.basis)
+            prev = new[-1] if new else None
+            if (
+                prev is not None
+                and prev[1] is not None
+                and add_months(prev[1], 1) == start
+                and prev[2] == piece[2]
+                and _same(prev[3], piece[3], entitlement.program)
+            ):
+                new[-1] = (prev[0], end, prev[2], prev[3])
+            else:
+                new.append(piece)
+    if [(a, b, c, _key(d, entitlement.program)) for a, b, c, d in old] == [
+        (a, b, c, _key(d, entitlement.program)) for a, b, c, d in new
+    ]:
+        return False  # already as the standards say
+    for period in periods:
+        if period.valid_from >= from_month:
+            period._history_user = actor  # type: ignore[attr-defined]
+            period._change_reason = reason[:100]  # type: ignore[attr-defined]
+            period.delete()
+        elif period.valid_to is None or period.valid_to >= from_month:
+            period.valid_to = add_months(from_month, -1)
+            _save_period(period, actor, reason)
+    for start, end, amount, basis in new:
+        _save_period(
+            EntitlementPeriod(
+                entitlement=entitlement,
+                valid_from=start,
+                valid_to=end,
+                monthly_amount=amount,
+                basis=basis,
+            ),
+            actor,
+            reason,
+        )
+    _refresh_amount(entitlement)
+    latest = new[-1][3] if new else None
+    if latest is not None and calc.computable(entitlement.program, latest):
+        entitlement.basis = latest
+        entitlement.standard_id = latest.get("standard_id")
+    _save(entitlement, actor, reason)
+    return _amounts(old) != _amounts(new)
+
+
+def _key(basis: dict[str, Any], program: str) -> tuple[str, ...]:
+    keys = (*calc.INPUTS.get(program, ()), *STANDARD_KEYS, "manual")
+    return tuple(str(basis.get(k)) for k in keys)
+
+
 @transaction.atomic
 def entitlement_create(
     *,
@@ -92,10 +201,12 @@ def entitlement_create(
     person_id: int,
     household: Household,
     start_month: datetime.date,
-    first_payroll_month: datetime.date,
     computed: Computed,
 ) -> Entitlement:
-    """A new active entitlement with its first period. Called by the approval service."""
+    """A new active entitlement, owed from `start_month` with the standards of each month
+    (periods split where a standard changes, even one entered before the approval for a
+    later month). Called by the approval service. Months before the next payroll are paid
+    in it as arrears: the payroll pays every month owed and not yet paid."""
     check_month(start_month, "start_month")
     if Entitlement.objects.filter(person_id=person_id, program=program).exclude(
         status=Status.STOPPED
@@ -112,7 +223,6 @@ def entitlement_create(
         standard=computed.standard,
         monthly_amount=computed.amount,
         start_month=start_month,
-        first_payroll_month=first_payroll_month,
         basis=computed.basis,
     )
     _save(entitlement, actor, "approved")
@@ -123,6 +233,7 @@ def entitlement_create(
         basis=computed.basis,
     )
     _save_period(period, actor, "approved")
+    schedule(actor=actor, entitlement=entitlement, from_month=start_month, reason="approved")
     return entitlement
 
 
@@ -280,8 +391,12 @@ def apply_amount_change(
     standard: Standard | None = None,
 ) -> Entitlement:
     """entitlement_change_amount without its policy check, for services that have checked
-    their own (standard_apply: an administrator applying a standard)."""
+    their own. With a `basis` holding the program's inputs (a review), the months from
+    `effective_month` are computed from those inputs with each month's standards; without
+    (an amount set by hand, a cross-check's change), the amount stays as given."""
     check_month(effective_month)
+    if basis is None or not calc.computable(entitlement.program, basis):
+        basis = {**(basis or {}), "manual": True, "reason": reason[:100]}
     reason = _reason(reason)
     try:
         amount = to_yuan(monthly_amount)
@@ -343,11 +458,11 @@ def apply_amount_change(
             basis=basis or {},
         )
     _refresh_amount(entitlement)
-    if basis is not None:
-        entitlement.basis = basis
+    entitlement.basis = basis
     if standard is not None:
         entitlement.standard = standard
     _save(entitlement, actor, reason)
+    schedule(actor=actor, entitlement=entitlement, from_month=effective_month, reason=reason)
     return entitlement
 
 
@@ -395,6 +510,17 @@ def entitlement_gradual_exit(
     return entitlement
 
 
+def basis_in(entitlement: Entitlement, month: datetime.date) -> dict[str, Any]:
+    """The inputs of the period covering `month` (empty if none does)."""
+    period = (
+        entitlement.periods.filter(valid_from__lte=month)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
+        .order_by("-valid_from")
+        .first()
+    )
+    return dict(period.basis or {}) if period else {}
+
+
 def amount_in(entitlement: Entitlement, month: datetime.date) -> Decimal | None:
     """The monthly amount of the period covering `month`, or None if none does."""
     period = (
@@ -406,52 +532,60 @@ def amount_in(entitlement: Entitlement, month: datetime.date) -> Decimal | None:
 
 
 def affected_entitlements(standard: Standard) -> Any:
-    """Open entitlements of the programs whose amount uses the standard's kind, in its area's
-    subtree, paying in or after its first month."""
+    """The open entitlements a standard row governs: of the programs whose amount uses its
+    kind, in its area's subtree but not under an area with its own row of that kind and
+    variant for the same months (that row governs them), paying in or after its first month."""
     from civil_affairs.areas.models import Area
 
     from ..standards import AMOUNT_KINDS
 
     programs = [p for p, kinds in AMOUNT_KINDS.items() if standard.kind in kinds]
+    overriding = (
+        Standard.objects.filter(
+            kind=standard.kind,
+            variant=standard.variant,
+            area__code__startswith=standard.area.code,
+            valid_from__lte=standard.valid_from,
+        )
+        .exclude(area=standard.area)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=standard.valid_to or _FAR))
+        .values_list("area__code", flat=True)
+    )
     rows = (
         Entitlement.objects.filter(
             program__in=programs,
             area__in=Area.objects.within(standard.area.code),
-            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
+            status__in=[
+                Entitlement.Status.ACTIVE,
+                Entitlement.Status.SUSPENDED,
+                Entitlement.Status.GRADUAL_EXIT,
+            ],
         )
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=standard.valid_from))
         .select_related("area")
     )
-    if standard.kind == Kind.DIBAO:
-        rows = rows.filter(basis__registered_type=standard.variant)
-    elif standard.kind == Kind.EP_CARE:
-        rows = rows.filter(basis__self_care=standard.variant)
+    codes = list(overriding)
+    if codes:
+        rows = rows.exclude(area__in=Area.objects.within(*codes))
     return rows.order_by("id")
 
 
-def standard_apply(*, actor: Any, standard: Standard) -> int:
-    """The hook of relief's amount kinds (relief/standards.py): re-compute the entitlements a
-    standard row changes, from its first month, with the inputs frozen on each (the household
-    is not re-read): months before stay as they were. Returns how many changed. Safe to run
-    again: an amount already right is left alone."""
-    from .. import calc
+_FAR = datetime.date(9999, 12, 1)
 
+
+def standard_apply(*, actor: Any, standard: Standard) -> int:
+    """The hook of relief's amount kinds (relief/standards.py): what is owed by the
+    entitlements the row governs is recomputed from its first month (or the entitlement's),
+    each month with its inputs of the time and the standards in force in it — months
+    already paid included: the next payroll pays the difference of a raise as back pay, and
+    the reconciliation lists what a cut leaves overpaid. Returns how many changed. Safe to run
+    again: an amount already right is left alone."""
     changed = 0
+    reason = _("Standard from %(month)s") % {"month": f"{standard.valid_from:%Y-%m}"}
     for entitlement in affected_entitlements(standard):
         month = max(standard.valid_from, entitlement.start_month)
         if entitlement.end_month is not None and month > entitlement.end_month:
             continue
-        computed = calc.recompute(entitlement, month)
-        if computed.amount <= 0 or computed.amount == amount_in(entitlement, month):
-            continue
-        apply_amount_change(
-            actor=actor,
-            entitlement=entitlement,
-            effective_month=month,
-            monthly_amount=computed.amount,
-            reason=_("New standard from %(month)s") % {"month": f"{standard.valid_from:%Y-%m}"},
-            basis={**entitlement.basis, **computed.basis},
-            standard=computed.standard,
-        )
-        changed += 1
+        if schedule(actor=actor, entitlement=entitlement, from_month=month, reason=reason):
+            changed += 1
     return changed

@@ -8,6 +8,7 @@ entitlement changes from an effective month; a daily beat job marks overdue revi
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.core.models import StatusChange
+from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import transition
 from civil_affairs.core.validators import clean_text
@@ -165,7 +167,7 @@ def _adjust(actor: Any, entitlements: list[Entitlement], month: datetime.date, r
             why = " ".join(failures) or _(
                 "the income per member of %(income)s is not below the standard of %(standard)s"
             ) % {
-                "income": computed.basis["income_per_member"],
+                "income": to_yuan(Decimal(computed.basis["income_per_member"])),
                 "standard": computed.basis["standard"],
             }
             raise ValidationError(
@@ -176,7 +178,11 @@ def _adjust(actor: Any, entitlements: list[Entitlement], month: datetime.date, r
                 % {"program": e.get_program_display(), "name": e.person.name, "why": why},
                 code="no_longer_qualifies",
             )
-        if computed.amount != ent.amount_in(e, max(month, e.start_month)):
+        inputs = calc.INPUTS.get(e.program, ())
+        now_basis = ent.basis_in(e, max(month, e.start_month))
+        if computed.amount != ent.amount_in(e, max(month, e.start_month)) or any(
+            str(now_basis.get(k)) != str(computed.basis.get(k)) for k in inputs
+        ):
             ent.entitlement_change_amount(
                 actor=actor,
                 entitlement=e,

@@ -96,7 +96,6 @@ def entitle(
         household=household,
         monthly_amount=Decimal(amount),
         start_month=start,
-        first_payroll_month=start,
     )
     EntitlementPeriod.objects.create(
         entitlement=entitlement, valid_from=start, monthly_amount=Decimal(amount)

@@ -25,7 +25,6 @@ def entitle(
     amount: str | Decimal = "500.00",
     *,
     start: datetime.date = NOV,
-    first_payroll: datetime.date | None = None,
     end: datetime.date | None = None,
     status: str = "active",
     suspended_from: datetime.date | None = None,
@@ -40,7 +39,6 @@ def entitle(
         monthly_amount=Decimal(amount),
         start_month=start,
         end_month=end,
-        first_payroll_month=first_payroll or start,
         status=status,
         suspended_from=suspended_from,
     )

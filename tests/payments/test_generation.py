@@ -44,21 +44,24 @@ def county_data(areas):
 
 
 def expected_by_program_township(month=NOV):
-    """Sum of the entitlements active in `month`, per program and township (single months)."""
+    """What the entitlements owe up to `month` (each has one amount), per program and
+    township: the month itself and every earlier month owed (none was paid before)."""
+    from civil_affairs.core.months import add_months
+
     totals = {}
     for e in Entitlement.objects.select_related("area__parent"):
-        active = (
-            e.start_month <= month
-            and (e.end_month is None or e.end_month >= month)
-            and not (e.status == "suspended" and e.suspended_from and e.suspended_from <= month)
-        )
-        if active:
+        last = min(month, e.end_month or month)
+        if e.status == "suspended" and e.suspended_from:
+            last = min(last, add_months(e.suspended_from, -1))
+        m = e.start_month
+        while m <= last:
             key = (e.area.parent.name, e.program)
             totals[key] = totals.get(key, Decimal("0.00")) + e.monthly_amount
+            m = add_months(m, 1)
     return totals
 
 
-def test_total_equals_active_entitlements_per_program_and_township(staff, county_data):
+def test_total_equals_what_is_owed_per_program_and_township(staff, county_data):
     payroll = generate(staff.finance, chunk_persons=3)
     assert payroll.status == Payroll.Status.DRAFT
     assert payroll.chunks.count() > 1
@@ -70,17 +73,20 @@ def test_total_equals_active_entitlements_per_program_and_township(staff, county
 
     assert summary == {(t, program_label(p)): a for (t, p), a in expected.items()}
     assert payroll.amount == sum(expected.values())
-    assert payroll.rows == Payment.objects.filter(payroll=payroll).count() == 10
+    # 10 months of November, and the two months of the one that ended in October
+    assert payroll.rows == Payment.objects.filter(payroll=payroll).count() == 12
 
 
-def test_second_generation_adds_zero_rows(staff, county_data):
+def test_second_generation_pays_the_same(staff, county_data):
+    """A draft generated again pays what is owed now: nothing changed, the same rows."""
     payroll = generate(staff.finance, chunk_persons=3)
-    before = list(Payment.objects.order_by("pk").values_list("pk", "amount"))
+    key = ("person", "program", "month", "amount", "kind")
+    before = sorted(Payment.objects.values_list(*key))
     again = generate(staff.finance, chunk_persons=2)
     assert again.pk == payroll.pk
     assert again.status == Payroll.Status.DRAFT
-    assert sum(c.inserted for c in again.chunks.all()) == 0
-    assert list(Payment.objects.order_by("pk").values_list("pk", "amount")) == before
+    assert sorted(Payment.objects.values_list(*key)) == before
+    assert again.amount == payroll.amount
     assert [c.new_status for c in history(again)] == ["generating", "draft", "generating", "draft"]
 
 
@@ -156,12 +162,12 @@ def test_chunk_run_twice_inserts_once(staff, county_data):
     chunks = list(payroll.chunks.all())
     first = [services.payroll_chunk_generate(chunk_id=c.pk) for c in chunks]
     again = [services.payroll_chunk_generate(chunk_id=c.pk) for c in chunks]
-    assert sum(first) == 10
+    assert sum(first) == 12
     assert again == [0] * len(chunks)
     services.payroll_generation_finish(payroll_id=payroll.pk)
     payroll.refresh_from_db()
     assert payroll.status == Payroll.Status.DRAFT
-    assert payroll.rows == 10
+    assert payroll.rows == 12
 
 
 def test_finish_waits_for_every_chunk(staff, county_data):
@@ -186,7 +192,7 @@ def test_discard_a_draft_deletes_its_rows(staff, county_data):
     assert not Payment.objects.exists()
     fresh = generate(staff.finance)
     assert fresh.pk != payroll.pk
-    assert fresh.rows == 10
+    assert fresh.rows == 12
 
 
 def test_a_dead_generation_can_be_started_again(staff, county_data):
@@ -200,7 +206,7 @@ def test_a_dead_generation_can_be_started_again(staff, county_data):
     again = generate(staff.finance)
     assert again.pk == first.pk
     assert again.status == Payroll.Status.DRAFT
-    assert again.rows == 10
+    assert again.rows == 12
 
 
 def test_a_failed_generation_unlocks_the_payroll(staff, county_data):
@@ -212,4 +218,4 @@ def test_a_failed_generation_unlocks_the_payroll(staff, county_data):
     with pytest.raises(ValidationError):
         services.payroll_submit(actor=staff.finance, payroll=first)
     again = generate(staff.finance)
-    assert (again.pk, again.status, again.rows) == (first.pk, Payroll.Status.DRAFT, 10)
+    assert (again.pk, again.status, again.rows) == (first.pk, Payroll.Status.DRAFT, 12)

@@ -1,4 +1,5 @@
-"""Relief's providers' month logic: arrears, stops and suspensions from a month, new amounts."""
+"""What relief's providers owe per month and what the engine pays of it: arrears, stops and
+suspensions from a month, new amounts, back pay of a difference, never a month twice."""
 
 from decimal import Decimal
 
@@ -17,8 +18,8 @@ def rows(person):
     )
 
 
-def test_arrears_for_months_approved_late_in_the_first_payroll_only(staff, areas):
-    person = beneficiary(areas.village_a, "dibao", "500.00", start=SEP, first_payroll=NOV)
+def test_months_owed_and_never_paid_are_arrears_of_the_next_payroll(staff, areas):
+    person = beneficiary(areas.village_a, "dibao", "500.00", start=SEP)
     generate(staff.finance, month=NOV, programs=["dibao"])
     assert rows(person) == [
         (SEP, Decimal("500.00")),
@@ -36,7 +37,6 @@ def test_arrears_at_the_amount_of_each_month(staff, areas):
         "dibao",
         "600.00",
         start=SEP,
-        first_payroll=NOV,
         periods=[(SEP, OCT, "450.00"), (NOV, None, "600.00")],
     )
     generate(staff.finance, month=NOV, programs=["dibao"])
@@ -61,7 +61,7 @@ def test_a_suspension_from_a_month(staff, areas):
     )
     generate(staff.finance, month=OCT, programs=["dibao"])
     generate(staff.finance, month=NOV, programs=["dibao"])
-    assert [m for m, _a in rows(person)] == [OCT]
+    assert [m for m, _a in rows(person)] == [SEP, OCT]
 
 
 def test_a_stopped_entitlement_without_a_last_month_pays_nothing(staff, areas):
@@ -79,7 +79,7 @@ def test_overlapping_periods_pay_a_month_once_at_the_latest_amount(staff, areas)
         periods=[(OCT, None, "450.00"), (NOV, None, "600.00")],
     )
     generate(staff.finance, month=NOV, programs=["dibao"])
-    assert rows(person) == [(NOV, Decimal("600.00"))]
+    assert rows(person) == [(OCT, Decimal("450.00")), (NOV, Decimal("600.00"))]
 
 
 def test_one_person_in_several_programs(staff, areas):
@@ -97,10 +97,37 @@ def test_one_person_in_several_programs(staff, areas):
 
 
 def test_a_month_already_paid_is_never_paid_again(staff, areas):
-    """An entitlement whose first payroll month is moved back finds its months paid."""
-    person = beneficiary(areas.village_a, "dibao", "500.00", start=OCT, first_payroll=OCT)
+    person = beneficiary(areas.village_a, "dibao", "500.00", start=OCT)
     generate(staff.finance, month=OCT, programs=["dibao"])
-    person.entitlements.update(first_payroll_month=NOV)  # a data fix: arrears from October
     generate(staff.finance, month=NOV, programs=["dibao"])
-    assert [m for m, _a in rows(person)] == [OCT, NOV]
-    assert Payment.objects.filter(person=person, month=OCT).count() == 1
+    generate(staff.finance, month=DEC, programs=["dibao"])
+    assert rows(person) == [
+        (OCT, Decimal("500.00")),
+        (NOV, Decimal("500.00")),
+        (DEC, Decimal("500.00")),
+    ]
+
+
+def test_a_raise_of_a_paid_month_is_back_pay_of_the_difference_and_a_cut_takes_nothing(
+    staff, areas
+):
+    from relief.models import EntitlementPeriod
+
+    person = beneficiary(areas.village_a, "dibao", "500.00", start=OCT)
+    generate(staff.finance, month=OCT, programs=["dibao"])
+    generate(staff.finance, month=NOV, programs=["dibao"])
+    # what is owed for October rises to 560 and for November falls to 450, after both were paid
+    entitlement = person.entitlements.get()
+    entitlement.periods.all().delete()
+    for first, last, amount in [(OCT, OCT, "560.00"), (NOV, None, "450.00")]:
+        EntitlementPeriod.objects.create(
+            entitlement=entitlement, valid_from=first, valid_to=last, monthly_amount=amount
+        )
+    payroll = generate(staff.finance, month=DEC, programs=["dibao"])
+    assert list(
+        Payment.objects.filter(payroll=payroll)
+        .order_by("month")
+        .values_list("month", "amount", "kind")
+    ) == [(OCT, Decimal("60.00"), "back_pay"), (DEC, Decimal("450.00"), "regular")]
+    generate(staff.finance, month=DEC, programs=["dibao"])  # again: nothing more
+    assert Payment.objects.filter(person=person).count() == 4

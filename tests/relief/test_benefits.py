@@ -26,7 +26,6 @@ def _entitle(person, program, *, basis=None, household=None, start=None, **value
         household=household,
         monthly_amount=Decimal("300.00"),
         start_month=start,
-        first_payroll_month=start,
         basis=basis or {},
         **values,
     )

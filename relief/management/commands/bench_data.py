@@ -130,7 +130,7 @@ INSERT_SQL = [
     """
     INSERT INTO relief_entitlement (
         created_at, updated_at, program, person_id, area_id, household_id, monthly_amount,
-        start_month, end_month, first_payroll_month, suspended_from, status, status_reason,
+        start_month, end_month, suspended_from, status, status_reason,
         basis)
     SELECT now(), now(), prog.program, p.id, hh.area_id,
            CASE WHEN prog.program = 'dibao' THEN hh.id END,
@@ -139,7 +139,7 @@ INSERT_SQL = [
                WHEN 'extreme_poverty' THEN 900 + (p.i %% 5) * 100
                WHEN 'disability_living' THEN 80 + (p.i %% 3) * 10
                ELSE 100 + (p.i %% 3) * 20 END,
-           %(month)s, NULL, %(month)s, NULL, 'active', '',
+           %(month)s, NULL, NULL, 'active', '',
            jsonb_build_object('source', 'bench_data',
                               'members_covered', CASE WHEN prog.program = 'dibao'
                                                       THEN hh.size ELSE 1 END)
