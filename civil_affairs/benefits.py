@@ -77,7 +77,7 @@ IN_FULL_TIME_EDUCATION = "in_full_time_education"
 
 @dataclass(frozen=True)
 class Benefit:
-    """One benefit, as any part of the portal may show it."""
+    """One open (or recently ended) benefit, as any part of the portal may show it."""
 
     ref: str  # "<source key>:<id>", unique across apps, e.g. "relief.entitlement:42"
     program: str  # the payroll program code, e.g. "dibao"
@@ -180,7 +180,8 @@ def programs() -> set[str]:
 
 
 def open_refs(person_ids: Sequence[int]) -> set[str]:
-    """The refs of these people's open benefits: those in the sources' `open_sql`."""
+    """The refs of these people's open benefits as the sources' `open_sql` has them: what a
+    confirmed warning may stop, suspend or change."""
     if not person_ids or not _sources:
         return set()
     with connection.cursor() as cursor:
@@ -193,11 +194,8 @@ def open_refs(person_ids: Sequence[int]) -> set[str]:
 
 
 def open_benefits(person_ids: Sequence[int]) -> list[Benefit]:
-    """Every app's open benefits of these people (those in `open_sql`), by program."""
-    if not person_ids:
-        return []
-    refs = open_refs(person_ids)
-    found = [b for s in _sources.values() for b in s.open_benefits(person_ids) if b.ref in refs]
+    """Every app's open benefits of these people, by program."""
+    found = [b for s in _sources.values() for b in s.open_benefits(person_ids)]
     return sorted(found, key=lambda b: (b.person_id, b.program, b.ref))
 
 

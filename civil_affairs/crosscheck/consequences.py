@@ -25,9 +25,11 @@ from .models import Action, Warning
 def affected_benefits(
     warning: Warning, among: list[benefits.Benefit] | None = None
 ) -> list[benefits.Benefit]:
-    """The beneficiary's open benefits, in any app, of the programs the rule affects (among
-    those given, when the caller has read them already)."""
+    """The beneficiary's open benefits (in the sources' `open_sql`), in any app, of the
+    programs the rule affects (among those given, when the caller has read them already)."""
     found = benefits.open_benefits([warning.person_id]) if among is None else among
+    refs = benefits.open_refs([warning.person_id])
+    found = [b for b in found if b.ref in refs]
     if warning.rule.programs:
         found = [b for b in found if b.program in warning.rule.programs]
     return found
