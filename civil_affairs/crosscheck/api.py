@@ -286,7 +286,7 @@ class WarningSerializer(serializers.ModelSerializer):
 
 
 class BenefitSerializer(serializers.Serializer):
-    """A benefit of any app (civil_affairs/benefits.py), as the warning's detail lists them."""
+    """A benefit of any app (civil_affairs/benefits.py), as a warning's case lists them."""
 
     ref = serializers.CharField(help_text="<source>:<id>, what confirm's `benefits` takes")
     program = serializers.CharField()
@@ -298,38 +298,6 @@ class BenefitSerializer(serializers.Serializer):
     monthly_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     area_name = serializers.CharField()
     affected = serializers.BooleanField(help_text="the warning concerns it")
-
-
-class WarningDetailSerializer(WarningSerializer):
-    benefits = serializers.SerializerMethodField(
-        help_text="the beneficiary's open benefits in every app"
-    )
-
-    class Meta(WarningSerializer.Meta):
-        fields = [*WarningSerializer.Meta.fields, "benefits"]
-        read_only_fields = fields
-
-    @extend_schema_field(BenefitSerializer(many=True))
-    def get_benefits(self, warning: Warning) -> list[dict[str, Any]]:
-        case = selectors.warning_case(user=self.context["request"].user, warning=warning)
-        affected = {row.benefit.ref for row in case.affected}
-        rows = [
-            {
-                "ref": b.ref,
-                "program": b.program,
-                "program_label": b.program_label,
-                "status": b.status,
-                "status_label": b.status_label,
-                "start_month": b.start_month,
-                "end_month": b.end_month,
-                "monthly_amount": b.monthly_amount,
-                "area_name": row.area_name,
-                "affected": b.ref in affected,
-            }
-            for row in case.benefits
-            for b in [row.benefit]
-        ]
-        return BenefitSerializer(rows, many=True).data  # type: ignore[return-value]
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -374,9 +342,6 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = WarningSerializer
     filter_backends: list[Any] = []  # the queue's filters are the selector's
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
-        return WarningDetailSerializer if self.action == "retrieve" else WarningSerializer
-
     def get_queryset(self) -> QuerySet[Warning]:
         params = self.request.query_params
         if self.action != "list":
@@ -391,6 +356,31 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(parameters=QUEUE_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: BenefitSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def benefits(self, request: Request, pk: str) -> Response:
+        """The beneficiary's open benefits in every app; `affected`: the warning concerns it
+        (what confirm changes unless `benefits` names fewer)."""
+        case = selectors.warning_case(user=request.user, warning=self.get_object())
+        affected = {row.benefit.ref for row in case.affected}
+        rows = [
+            {
+                "ref": b.ref,
+                "program": b.program,
+                "program_label": b.program_label,
+                "status": b.status,
+                "status_label": b.status_label,
+                "start_month": b.start_month,
+                "end_month": b.end_month,
+                "monthly_amount": b.monthly_amount,
+                "area_name": row.area_name,
+                "affected": b.ref in affected,
+            }
+            for row in case.benefits
+            for b in [row.benefit]
+        ]
+        return Response(BenefitSerializer(rows, many=True).data)
 
     @extend_schema(request=ConfirmSerializer, responses={200: WarningSerializer(many=True)})
     @action(detail=True, methods=["post"])

@@ -152,10 +152,8 @@ def test_the_api_lists_the_benefits_of_every_app_and_confirms_the_ticked_ones(
     run(areas.county)
     warning = Warning.objects.get()
     client = login(staff.caseworker_a)
-    detail = client.get(f"/api/crosscheck/warnings/{warning.pk}/").json()
-    assert [
-        (x["ref"], x["program"], x["monthly_amount"], x["affected"]) for x in detail["benefits"]
-    ] == [
+    listed = client.get(f"/api/crosscheck/warnings/{warning.pk}/benefits/").json()
+    assert [(x["ref"], x["program"], x["monthly_amount"], x["affected"]) for x in listed] == [
         (ref(b.dibao_a), "dibao", "620.00", True),
         (allowance, "test_allowance", "200.00", True),
     ]
@@ -168,6 +166,9 @@ def test_the_api_lists_the_benefits_of_every_app_and_confirms_the_ticked_ones(
     b.dibao_a.refresh_from_db()
     assert b.dibao_a.status == "active"  # not ticked
     assert allowances.row(allowance)["status"] == "suspended"
+    # another township's caseworker: not found
+    other = login(staff.caseworker_b).get(f"/api/crosscheck/warnings/{warning.pk}/benefits/")
+    assert other.status_code == 404
 
 
 def test_an_age_rule_takes_effect_when_its_program_is_paid(staff, areas, registry, paying_app):
