@@ -162,6 +162,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "status",
             "status_reason",
+            "self_care",  # the level of the six-activity assessment used at approval
             "notice_start",
             "notice_end",
             "approved_amount",

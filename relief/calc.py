@@ -20,10 +20,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas.models import Area
-from civil_affairs.core.money import ZERO, to_yuan
+from civil_affairs.core.money import ZERO, round_benefit, to_yuan
 from civil_affairs.standards import selectors as standards
 from civil_affairs.standards.models import Standard
 
+from . import means
 from .models import Application, Entitlement, Household, HouseholdMember, Program
 from .standards import Kind
 
@@ -35,57 +36,13 @@ def _money(value: Decimal) -> str:
     return str(to_yuan(value))
 
 
-@dataclass(frozen=True)
-class Means:
-    """What the means test of a household computes from its members' rows."""
-
-    size: int
-    total_income: Decimal
-    income_per_member: Decimal
-    deposits: Decimal
-    vehicles: int
-    homes: int
+household_means = means.household_means
 
 
-def household_means(household: Household) -> Means:
-    """The household's figures; income per member is kept exact (1000 / 3 is not 333.33):
-    an amount is rounded once, at the end."""
-    members = list(household.members.all())
-    size = len(members)
-    total = sum((m.monthly_income for m in members), ZERO)
-    return Means(
-        size=size,
-        total_income=to_yuan(total),
-        income_per_member=total / size if size else ZERO,
-        deposits=to_yuan(sum((m.deposits for m in members), ZERO)),
-        vehicles=sum(m.vehicles for m in members),
-        homes=sum(m.real_estate for m in members),
-    )
-
-
-def asset_failures(household: Household, means: Means, month: datetime.date) -> list[str]:
-    """The reasons the household fails the dibao asset test (empty when it passes)."""
-    area = household.area
-    failures = []
-    deposits = get_standard(Kind.ASSET_DEPOSITS, area=area, month=month)
-    if means.size and means.deposits > deposits.value * means.size:
-        failures.append(
-            _("Deposits of %(deposits)s are above %(limit)s per member.")
-            % {"deposits": means.deposits, "limit": deposits.value}
-        )
-    vehicles = get_standard(Kind.ASSET_VEHICLES, area=area, month=month)
-    if means.vehicles > vehicles.value:
-        failures.append(
-            _("The household owns %(count)d vehicles; at most %(limit)d are allowed.")
-            % {"count": means.vehicles, "limit": int(vehicles.value)}
-        )
-    homes = get_standard(Kind.ASSET_HOMES, area=area, month=month)
-    if means.homes > homes.value:
-        failures.append(
-            _("The household owns %(count)d homes; at most %(limit)d are allowed.")
-            % {"count": means.homes, "limit": int(homes.value)}
-        )
-    return failures
+def rounding_unit(area: Area, month: datetime.date) -> Decimal:
+    """The county's unit for benefits (a standard: the fen unless it says the yuan)."""
+    row = find_standard(Kind.ROUNDING_UNIT, area=area, month=month)
+    return row.value if row is not None else Decimal("0.01")
 
 
 @dataclass
@@ -104,17 +61,49 @@ def dibao_amount(
     income_per_member: Decimal,
     members_covered: int,
     month: datetime.date,
+    coverage: str = "household",
+    own_income: Decimal | None = None,
+    categories: list[list[str]] | None = None,
 ) -> Computed:
-    """(standard − income per member) × members covered, raised to the floor if one is set.
+    """What dibao pays a month, rounded once at the end to the county's unit:
 
-    Zero when the income per member is not below the standard.
+    - the household: (standard − income per member) × members covered;
+    - one member alone (单人保): the county's share of the standard where it sets one, else
+      as a one-person household, standard − the member's own income;
+    - plus the classified extras (分类施保): for each member covered, the largest share of the
+      standard among their categories (elderly, child, severe disability, serious illness);
+    - raised to the floor where one is set. Zero when nothing is below the standard.
     """
     standard = get_standard(Kind.DIBAO, area=area, month=month, variant=registered_type)
-    gap = standard.value - income_per_member  # exact: rounded once, below
-    amount = to_yuan(gap * members_covered) if gap > 0 else ZERO
+    share = None
+    if coverage == Application.Coverage.SINGLE:
+        share = find_standard(Kind.SINGLE_COVERAGE_SHARE, area=area, month=month)
+        if share is not None:
+            base = standard.value * share.value / 100
+        else:
+            base = max(standard.value - (own_income or ZERO), ZERO)
+    else:
+        gap = standard.value - income_per_member  # exact: rounded once, below
+        base = gap * members_covered if gap > 0 else ZERO
+    extras = ZERO
+    extra_rows: dict[str, Standard] = {}
+    for member_categories in categories or []:
+        shares = []
+        for category in member_categories:
+            if category not in extra_rows:
+                row = find_standard(Kind.CATEGORY_EXTRA, area=area, month=month, variant=category)
+                if row is None:
+                    continue
+                extra_rows[category] = row
+            shares.append(extra_rows[category].value)
+        if shares:
+            extras += standard.value * max(shares) / 100
+    amount = base + extras if base > 0 else ZERO
     floor = find_standard(Kind.DIBAO_FLOOR, area=area, month=month)
     if amount > 0 and floor is not None and amount < floor.value:
-        amount = to_yuan(floor.value)
+        amount = floor.value
+    unit = rounding_unit(area, month)
+    amount = round_benefit(amount, unit)
     return Computed(
         amount=amount,
         standard=standard,
@@ -126,8 +115,15 @@ def dibao_amount(
             "registered_type": registered_type,
             "income_per_member": str(income_per_member),  # exact, e.g. 333.333…
             "members_covered": members_covered,
+            "coverage": coverage,
+            "own_income": str(own_income) if own_income is not None else None,
+            "categories": categories or [],
+            "single_share_id": share.pk if share else None,
+            "extra_ids": sorted(r.pk for r in extra_rows.values()),
+            "extras": _money(extras),
             "floor_id": floor.pk if floor else None,
             "floor": _money(floor.value) if floor else None,
+            "rounding": str(unit),
             "amount": _money(amount),
         },
     )
@@ -140,8 +136,8 @@ def extreme_poverty_amount(
     dibao = get_standard(Kind.DIBAO, area=area, month=month, variant=registered_type)
     multiple = get_standard(Kind.EP_MULTIPLE, area=area, month=month)
     care = get_standard(Kind.EP_CARE, area=area, month=month, variant=self_care)
-    basic = to_yuan(dibao.value * multiple.value)
-    amount = to_yuan(basic + care.value)
+    basic = dibao.value * multiple.value
+    amount = round_benefit(basic + care.value, rounding_unit(area, month))
     return Computed(
         amount=amount,
         standard=multiple,
@@ -164,7 +160,7 @@ def extreme_poverty_amount(
 
 def disability_living_amount(*, area: Area, month: datetime.date) -> Computed:
     row = get_standard(Kind.DISABILITY_LIVING, area=area, month=month)
-    amount = to_yuan(row.value)
+    amount = round_benefit(row.value, rounding_unit(area, month))
     return Computed(
         amount=amount,
         standard=row,
@@ -205,7 +201,7 @@ def disability_care_amount(
             % {"grade": grade or "-", "type": disability_type or "-", "month": f"{month:%Y-%m}"},
             code="not_eligible",
         )
-    amount = to_yuan(row.value)
+    amount = round_benefit(row.value, rounding_unit(area, month))
     return Computed(
         amount=amount,
         standard=row,
@@ -245,60 +241,30 @@ def compute(
     """The monthly amount for a program from the household as it is now, with the checks.
 
     Raises ValidationError with the reason when the household or person does not qualify.
+    For extreme-poverty support the self-care level is that of the person's latest
+    six-activity assessment (`self_care`, the level of an entitlement approved before
+    assessments were recorded, only where none is on file).
     """
     area = household.area
     member = _member(household, person_id)
+    found = means.household_means(household, month)
     if program == Program.DIBAO:
-        means = household_means(household)
-        covered = 1 if coverage == Application.Coverage.SINGLE else means.size
-        if coverage == Application.Coverage.SINGLE and not (
-            (member.disability_grade or 9) <= 2 or member.health == HouseholdMember.Health.SERIOUS
-        ):
-            raise _not_eligible(
-                _(
-                    "Only a severely disabled (grade 1 or 2) or seriously ill member can be "
-                    "covered alone."
-                )
-            )
-        result = dibao_amount(
-            area=area,
-            registered_type=household.registered_type,
-            income_per_member=means.income_per_member,
-            members_covered=covered,
-            month=month,
-        )
-        if result.amount <= 0:
-            raise _not_eligible(
-                _(
-                    "The income per member of %(income)s is not below the dibao standard of "
-                    "%(standard)s: there is no entitlement."
-                )
-                % {"income": to_yuan(means.income_per_member), "standard": result.standard.value}
-            )
-        failures = asset_failures(household, means, month)
-        if failures:
-            raise _not_eligible(" ".join(failures))
-        result.basis.update(
-            {
-                "household_id": household.pk,
-                "household_size": means.size,
-                "total_income": _money(means.total_income),
-                "coverage": coverage or Application.Coverage.HOUSEHOLD,
-            }
-        )
-        return result
+        return _dibao(household, member, found, month, coverage)
     if program == Program.EXTREME_POVERTY:
-        if member.work_capacity != HouseholdMember.WorkCapacity.NONE:
-            raise _not_eligible(_("Extreme-poverty support is for people unable to work."))
-        if member.monthly_income > 0:
-            raise _not_eligible(
-                _("Extreme-poverty support is for people without income; this person has %(x)s.")
-                % {"x": member.monthly_income}
+        unmet = [
+            c.text
+            for c in means.extreme_poverty_conditions(found, person_id, household.registered_type)
+            if not c.met
+        ]
+        if unmet:
+            raise _not_eligible(" ".join(unmet))
+        level = means.self_care_level(member) or self_care
+        if not level:
+            raise ValidationError(
+                {"self_care": _("Record the six-activity self-care assessment first.")}
             )
-        if not self_care:
-            raise ValidationError({"self_care": _("Say how far the person can care for self.")})
         return extreme_poverty_amount(
-            area=area, registered_type=household.registered_type, self_care=self_care, month=month
+            area=area, registered_type=household.registered_type, self_care=level, month=month
         )
     if program in (Program.DISABILITY_LIVING, Program.DISABILITY_CARE):
         if not member.disability_certificate:
@@ -318,6 +284,97 @@ def compute(
     raise ValueError(f"not a monthly program: {program}")
 
 
+def _dibao(
+    household: Household,
+    member: HouseholdMember,
+    found: means.Means,
+    month: datetime.date,
+    coverage: str,
+    *,
+    check: bool = True,
+) -> Computed:
+    """Dibao for the household, or for one member alone (单人保), from its means. With
+    `check`, a household that does not qualify is refused with the reason; without (a review),
+    the amount is what it is (zero included) and the asset failures are in the basis."""
+    area = household.area
+    standard = get_standard(
+        Kind.DIBAO, area=area, month=month, variant=household.registered_type
+    ).value
+    ipm = found.income_per_member
+    shown = {"income": f"{ipm:.2f}", "standard": standard}
+    if check and found.asset_failures:
+        raise _not_eligible(" ".join(found.asset_failures))
+    if coverage == Application.Coverage.SINGLE:
+        edge = find_standard(Kind.DIBAO_EDGE_MULTIPLE, area=area, month=month)
+        if check and edge is None:  # refused, naming the standard to add
+            get_standard(Kind.DIBAO_EDGE_MULTIPLE, area=area, month=month)
+        if check and ipm < standard:
+            raise _not_eligible(
+                _(
+                    "The household's income per member of %(income)s is below the dibao "
+                    "standard of %(standard)s: the whole household applies, not one member."
+                )
+                % shown
+            )
+        if check and edge is not None and ipm >= standard * edge.value:
+            raise _not_eligible(
+                _(
+                    "Single-person coverage is for a low-income edge household: the income per "
+                    "member of %(income)s is not below %(edge)s (%(multiple)s × the standard of "
+                    "%(standard)s)."
+                )
+                % {**shown, "edge": f"{standard * edge.value:.2f}", "multiple": edge.value}
+            )
+        if check and not means.severely_disabled_or_ill(member):
+            raise _not_eligible(
+                _(
+                    "Only a member with a disability of grade 1 or 2 (grade 3 intellectual or "
+                    "mental) or a serious illness can be covered alone."
+                )
+            )
+        own = found.of(member.person_id)
+        assert own is not None
+        result = dibao_amount(
+            area=area,
+            registered_type=household.registered_type,
+            income_per_member=ipm,
+            members_covered=1,
+            month=month,
+            coverage=coverage,
+            own_income=own.net,
+            categories=[own.categories],
+        )
+    else:
+        result = dibao_amount(
+            area=area,
+            registered_type=household.registered_type,
+            income_per_member=ipm,
+            members_covered=found.size,
+            month=month,
+            coverage=Application.Coverage.HOUSEHOLD,
+            categories=[m.categories for m in found.members],
+        )
+        if check and result.amount <= 0:
+            raise _not_eligible(
+                _(
+                    "The income per member of %(income)s is not below the dibao standard of "
+                    "%(standard)s: there is no entitlement."
+                )
+                % shown
+            )
+    result.basis.update(
+        {
+            "household_id": household.pk,
+            "household_size": found.size,
+            "total_income": _money(found.total_income),
+            "asset_failures": found.asset_failures,
+        }
+    )
+    if check:
+        result.basis.pop("asset_failures")
+    return result
+
+
 def household_in_dibao(household: Household, month: datetime.date) -> bool:
     """True when the household, or one of its members alone, has dibao not ended by `month`."""
     members = [m.person_id for m in household.members.all()]
@@ -333,7 +390,7 @@ def household_in_dibao(household: Household, month: datetime.date) -> bool:
 # The inputs each program's amount is computed from: a basis holding them can be recomputed
 # with another month's standards; one without (an amount set by hand) keeps its amount.
 INPUTS: dict[str, tuple[str, ...]] = {
-    Program.DIBAO: ("registered_type", "income_per_member", "members_covered"),
+    Program.DIBAO: ("registered_type", "income_per_member", "members_covered", "coverage"),
     Program.EXTREME_POVERTY: ("registered_type", "self_care"),
     Program.DISABILITY_LIVING: (),
     Program.DISABILITY_CARE: ("grade",),
@@ -351,12 +408,16 @@ def recompute(program: str, area: Area, basis: dict[str, Any], month: datetime.d
     keeps the inputs (and what else the basis said) and records the standards used.
     """
     if program == Program.DIBAO:
+        own = basis.get("own_income")
         result = dibao_amount(
             area=area,
             registered_type=basis["registered_type"],
             income_per_member=Decimal(basis["income_per_member"]),
             members_covered=int(basis["members_covered"]),
             month=month,
+            coverage=basis["coverage"],
+            own_income=Decimal(own) if own is not None else None,
+            categories=basis.get("categories") or [],
         )
     elif program == Program.EXTREME_POVERTY:
         result = extreme_poverty_amount(
@@ -382,30 +443,15 @@ def compute_for_entitlement(entitlement: Entitlement, month: datetime.date) -> C
     """The amount from the household as it is now (a review), with the standards of `month`.
 
     Unlike `compute`, a dibao income at or above the standard gives amount zero instead of
-    an error: the review decides between gradual exit and stopping.
+    an error, and the asset failures are in the basis: the review decides between gradual
+    exit and stopping.
     """
     household = entitlement.household or _household_of(entitlement)
     if entitlement.program == Program.DIBAO:
-        means = household_means(household)
         coverage = entitlement.basis.get("coverage", Application.Coverage.HOUSEHOLD)
-        covered = 1 if coverage == Application.Coverage.SINGLE else means.size
-        result = dibao_amount(
-            area=entitlement.area,
-            registered_type=household.registered_type,
-            income_per_member=means.income_per_member,
-            members_covered=covered,
-            month=month,
-        )
-        result.basis.update(
-            {
-                "household_id": household.pk,
-                "household_size": means.size,
-                "total_income": _money(means.total_income),
-                "coverage": coverage,
-                "asset_failures": asset_failures(household, means, month),
-            }
-        )
-        return result
+        member = _member(household, entitlement.person_id)
+        found = means.household_means(household, month)
+        return _dibao(household, member, found, month, coverage, check=False)
     return compute(
         program=entitlement.program,
         household=household,

@@ -47,6 +47,44 @@ STANDARDS = [
     (K.REVIEW_MONTHS, "A", "12", "A类家庭每年复核"),
     (K.REVIEW_MONTHS, "B", "6", "B类家庭每半年复核"),
     (K.REVIEW_MONTHS, "C", "3", "C类家庭每季度复核"),
+    (K.INCOME_REFERENCE_MONTHS, "", "12", "收入核算期（月）"),
+    (K.WORK_COST_DEDUCTION, "", "100", "就业成本扣减（每名就业成员每月）"),
+    (K.ASSET_FINANCIAL_MULTIPLE, "", "2", "人均金融资产上限为年低保标准的倍数"),
+    (K.ASSET_HOME_AREA, "", "40", "人均住房面积上限"),
+    (K.DIBAO_EDGE_MULTIPLE, "", "1.5", "低保边缘家庭：低于低保标准的倍数"),
+    (K.CATEGORY_AGE, "elderly", "60", "老年人年龄"),
+    (K.CATEGORY_AGE, "child", "16", "未成年人（分类施保）年龄"),
+    (K.CATEGORY_EXTRA, "elderly", "10", "分类施保：老年人加发"),
+    (K.CATEGORY_EXTRA, "severe_disability", "20", "分类施保：重度残疾人加发"),
+    (K.CATEGORY_EXTRA, "serious_illness", "15", "分类施保：重病患者加发"),
+    (K.EP_ELDERLY_AGE, "", "60", "特困：年满60周岁"),
+    (K.EP_CHILD_AGE, "", "16", "特困：未满16周岁"),
+    (K.EP_SCHOOL_AGE, "", "18", "特困：在校未满18周岁"),
+    *(
+        (K.EP_DISABILITY, v, "1", "特困：无劳动能力的残疾类别等级")
+        for v in (
+            "intellectual:1",
+            "intellectual:2",
+            "intellectual:3",
+            "mental:1",
+            "mental:2",
+            "mental:3",
+            "physical:1",
+            "physical:2",
+            "sight:1",
+        )
+    ),
+    *(
+        (K.INCOME_NOT_COUNTED, kind, "1", "不计入家庭收入")
+        for kind in (
+            "youfu",
+            "awards",
+            "assistance",
+            "disability_subsidy",
+            "old_age_allowance",
+            "rural_basic_pension",
+        )
+    ),
 ]
 
 
@@ -184,10 +222,19 @@ def load(areas: dict[str, Area]) -> None:
         "县敬老院",
         _member("head", "胡老汉", datetime.date(1941, 2, 2), 51, work_capacity="none"),
     )
+    services.self_care_assess(  # needs help to bathe and to dress: partial self-care
+        actor=worker_a,
+        member=hu.members.get(),
+        assessed_on=applied,
+        eating=True,
+        dressing=False,
+        transfer=True,
+        toilet=True,
+        walking=True,
+        bathing=False,
+    )
     walk(
-        case(
-            worker_a, hu, program="extreme_poverty", support_mode="centralised", self_care="partial"
-        ),
+        case(worker_a, hu, program="extreme_poverty", support_mode="centralised"),
         worker_a,
         reviewer_a,
         Application.Status.IN_PAYMENT,

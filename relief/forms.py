@@ -16,7 +16,16 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import BootstrapForm, MonthField, add_service_errors
 
 from . import services
-from .models import Application, HomelessCase, HomelessService, Household, HouseholdMember, Review
+from .models import (
+    Application,
+    HomelessCase,
+    HomelessService,
+    Household,
+    HouseholdMember,
+    IncomeKind,
+    Review,
+    Supporter,
+)
 
 Member = HouseholdMember
 
@@ -134,11 +143,6 @@ class ApplicationForm(BootstrapForm):
     support_mode = forms.ChoiceField(
         label=_("support mode (extreme poverty)"),
         choices=[("", "—"), *Application.SupportMode.choices],
-        required=False,
-    )
-    self_care = forms.ChoiceField(
-        label=_("self-care ability (extreme poverty)"),
-        choices=[("", "—"), *Application.SelfCare.choices],
         required=False,
     )
     assistance_kind = forms.ChoiceField(
@@ -287,3 +291,50 @@ class MedicalAidForm(BootstrapForm):
         label=_("paid by medical insurance"), decimal_places=2, max_digits=14, initial=0
     )
     aid_amount = forms.DecimalField(label=_("aid paid"), decimal_places=2, max_digits=14)
+
+
+# ---- a member's means: income entries, supporters, the self-care assessment
+
+
+class IncomeEntryForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=IncomeKind.choices)
+    first_month = MonthField(label=_("from month"))
+    last_month = MonthField(label=_("to month"))
+    monthly_amount = forms.DecimalField(
+        label=_("each month"), max_digits=14, decimal_places=2, min_value=0
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class SupporterForm(BootstrapForm):
+    name = forms.CharField(label=_("name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    relationship = forms.ChoiceField(
+        label=_("relationship"), choices=Supporter.Relationship.choices
+    )
+    situation = forms.ChoiceField(label=_("situation"), choices=Supporter.Situation.choices)
+    evidence = forms.CharField(
+        label=_("evidence"),
+        max_length=300,
+        required=False,
+        help_text=_("What shows the supporter cannot support (required unless able)."),
+    )
+    maintenance_owed = forms.DecimalField(
+        label=_("maintenance owed each month"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+
+
+class SelfCareForm(BootstrapForm):
+    """The six activities: tick those the person does unaided."""
+
+    assessed_on = forms.DateField(label=_("assessed on"), widget=DateInput())
+    eating = forms.BooleanField(label=_("eats unaided"), required=False)
+    dressing = forms.BooleanField(label=_("dresses unaided"), required=False)
+    transfer = forms.BooleanField(label=_("gets in and out of bed unaided"), required=False)
+    toilet = forms.BooleanField(label=_("uses the toilet unaided"), required=False)
+    walking = forms.BooleanField(label=_("walks indoors unaided"), required=False)
+    bathing = forms.BooleanField(label=_("bathes unaided"), required=False)

@@ -282,9 +282,58 @@ class HouseholdMember(TimeStampedModel):
         _("other monthly income"), max_digits=14, decimal_places=2, default=Decimal("0.00")
     )
     vehicles = models.PositiveSmallIntegerField(_("vehicles owned"), default=0)
+    vehicles_exempt = models.PositiveSmallIntegerField(
+        _("of which exempt"),
+        default=0,
+        db_default=0,  # raw inserts (bench data) need no value
+        help_text=_(
+            "A disabled person's mobility vehicle, a motorcycle, or the one vehicle that is the "
+            "household's livelihood: not counted in the asset test."
+        ),
+    )
     real_estate = models.PositiveSmallIntegerField(_("homes owned"), default=0)
+    home_floor_area = models.DecimalField(
+        _("floor area of the homes (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+    )
     deposits = models.DecimalField(
         _("bank deposits"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    securities = models.DecimalField(
+        _("securities"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+    )
+    insurance = models.DecimalField(
+        _("commercial insurance (cash value)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+    )
+    in_full_time_school = models.BooleanField(
+        _("in full-time education"), default=False, db_default=False
+    )
+    unable_to_work_by_illness = models.BooleanField(
+        _("unable to work by illness (recorded exception)"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "For extreme-poverty support: a member whose age and disability do not show it, "
+            "but whom an illness leaves without work capacity; say why in the note."
+        ),
+    )
+    illness_note = models.CharField(
+        _("illness: evidence"),
+        max_length=300,
+        blank=True,
+        db_default="",
+        validators=[validate_no_formula],
     )
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -302,6 +351,186 @@ class HouseholdMember(TimeStampedModel):
     @property
     def monthly_income(self) -> Decimal:
         return sum((getattr(self, f) for f in self.INCOME_FIELDS), Decimal("0.00"))
+
+    @property
+    def financial_assets(self) -> Decimal:
+        return self.deposits + self.securities + self.insurance
+
+
+class IncomeKind(models.TextChoices):
+    """What an income is: the county decides which kinds are not counted (a standard of kind
+    income_not_counted per kind), the national rules list several."""
+
+    WAGES = "wages", _("Wages")
+    BUSINESS = "business", _("Business income")
+    FARMING = "farming", _("Farming income")
+    PROPERTY = "property", _("Property income (rent, interest)")
+    PENSION = "pension", _("Pension")
+    RURAL_BASIC_PENSION = "rural_basic_pension", _("Rural basic pension")
+    MAINTENANCE = "maintenance", _("Maintenance from supporters")
+    YOUFU = "youfu", _("Special care payments (优抚)")
+    AWARDS = "awards", _("Awards and scholarships")
+    ASSISTANCE = "assistance", _("Social assistance money")
+    DISABILITY_SUBSIDY = "disability_subsidy", _("Disability subsidies")
+    OLD_AGE_ALLOWANCE = "old_age_allowance", _("Old-age allowance")
+    OTHER = "other", _("Other income")
+
+
+# the member's monthly income fields and the kind each one is (typed at intake or imported)
+INCOME_FIELD_KINDS = {
+    "income_wages": IncomeKind.WAGES,
+    "income_business": IncomeKind.BUSINESS,
+    "income_farming": IncomeKind.FARMING,
+    "income_property": IncomeKind.PROPERTY,
+    "income_transfer": IncomeKind.PENSION,
+    "income_other": IncomeKind.OTHER,
+}
+# incomes from work: a member with one of these gets the cost-of-working deduction
+WORK_INCOME = (IncomeKind.WAGES, IncomeKind.BUSINESS)
+
+
+class IncomeEntry(TimeStampedModel):
+    """A member's income of one kind, the same amount each month from `first_month` to
+    `last_month`: the monthly figures of the reference period (relief/calc.py averages them
+    over the months entered)."""
+
+    area_lookup = "member__household__area"
+
+    member = models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.CASCADE,
+        related_name="incomes",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=IncomeKind.choices)
+    first_month = models.DateField(_("from month"))
+    last_month = models.DateField(_("to month"))
+    monthly_amount = models.DecimalField(_("each month"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_no_formula])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("income entry")
+        verbose_name_plural = _("income entries")
+        ordering = ["member", "kind", "first_month"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {self.first_month:%Y-%m}…{self.last_month:%Y-%m}: "
+            f"{self.monthly_amount}"
+        )
+
+
+class Supporter(TimeStampedModel):
+    """Someone legally bound to support a member (赡养、抚养、扶养义务人), and whether they
+    are able to: extreme-poverty support needs none able; the maintenance they owe is
+    counted as the household's income."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        SIBLING = "sibling", _("Sibling")
+        OTHER = "other", _("Other")
+
+    class Situation(models.TextChoices):
+        ABLE = "able", _("Able to support")
+        ELDERLY = "elderly", _("Elderly, without means")
+        DISABLED = "disabled", _("Severely disabled")
+        ILL = "ill", _("Seriously ill")
+        ASSISTED = "assisted", _("Receives dibao or extreme-poverty support")
+        PRISON = "prison", _("In prison")
+        MISSING = "missing", _("Missing")
+        OTHER = "other", _("Other reason, unable")
+
+    area_lookup = "member__household__area"
+
+    member = models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.CASCADE,
+        related_name="supporters",
+        verbose_name=_("supports"),
+    )
+    name = models.CharField(_("name"), max_length=50, validators=[validate_no_formula])
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
+    situation = models.CharField(_("situation"), max_length=10, choices=Situation.choices)
+    evidence = models.CharField(
+        _("evidence"), max_length=300, blank=True, validators=[validate_no_formula]
+    )
+    maintenance_owed = models.DecimalField(
+        _("maintenance owed each month"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Counted as the household's income."),
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("legally bound supporter")
+        verbose_name_plural = _("legally bound supporters")
+        ordering = ["member", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()}, {self.get_situation_display()})"
+
+    @property
+    def able(self) -> bool:
+        return self.situation == self.Situation.ABLE
+
+
+class SelfCareAssessment(TimeStampedModel):
+    """The six-activity assessment of self-care (eating, dressing, getting in and out of bed,
+    toilet, walking indoors, bathing): all six = full self-care, up to three failed =
+    partial, four or more = none. Extreme-poverty support's care amount follows its level."""
+
+    ACTIVITIES = ("eating", "dressing", "transfer", "toilet", "walking", "bathing")
+
+    area_lookup = "member__household__area"
+
+    member = models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("member"),
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    eating = models.BooleanField(_("eats unaided"))
+    dressing = models.BooleanField(_("dresses unaided"))
+    transfer = models.BooleanField(_("gets in and out of bed unaided"))
+    toilet = models.BooleanField(_("uses the toilet unaided"))
+    walking = models.BooleanField(_("walks indoors unaided"))
+    bathing = models.BooleanField(_("bathes unaided"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("self-care assessment")
+        verbose_name_plural = _("self-care assessments")
+        ordering = ["member", "-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessed_on} · {self.level}"
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for activity in self.ACTIVITIES if not getattr(self, activity))
+
+    @property
+    def level(self) -> str:
+        """full, partial or none: the variants of the care amount standard."""
+        failed = self.failed
+        if failed == 0:
+            return "full"
+        return "partial" if failed <= 3 else "none"
+
+    @property
+    def level_label(self) -> str:
+        return str(Application.SelfCare(self.level).label)
 
 
 class Application(TimeStampedModel):

@@ -81,6 +81,13 @@ def recent_households(*, user: Any, limit: int = SEARCH_LIMIT, offset: int = 0) 
     )
 
 
+def member_get(*, user: Any, pk: int) -> HouseholdMember:
+    return get_object_or_404(
+        policy.scope(user, HouseholdMember.objects.select_related("person", "household__area")),
+        pk=pk,
+    )
+
+
 def household_get(*, user: Any, pk: int) -> Household:
     return get_object_or_404(
         policy.scope(

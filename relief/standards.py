@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civil_affairs.core import validators
 from civil_affairs.standards import registry
 
 Unit = registry.Unit
@@ -32,6 +33,38 @@ class Kind(models.TextChoices):
     NOTICE_DAYS = "notice_days", _("Public notice: days")
     GRADUAL_EXIT_MONTHS = "gradual_exit_months", _("Gradual exit: months")
     REVIEW_MONTHS = "review_months", _("Review interval: months")
+    # means test (income and assets)
+    INCOME_REFERENCE_MONTHS = "income_reference_months", _("Income: reference period in months")
+    INCOME_NOT_COUNTED = "income_not_counted", _("Income: kind not counted (1 = not counted)")
+    WORK_COST_DEDUCTION = (
+        "work_cost_deduction",
+        _("Income: cost-of-working deduction per working member (monthly)"),
+    )
+    ASSET_FINANCIAL_MULTIPLE = (
+        "asset_financial_multiple",
+        _("Asset test: deposits, securities and insurance per member, times the annual standard"),
+    )
+    ASSET_HOME_AREA = "asset_home_area", _("Asset test: most floor area per member")
+    # dibao amounts
+    DIBAO_EDGE_MULTIPLE = (
+        "dibao_edge_multiple",
+        _("Low-income edge: income per member below this multiple of the standard"),
+    )
+    SINGLE_COVERAGE_SHARE = (
+        "single_coverage_share",
+        _("Single-person coverage: share of the standard paid (else as one person alone)"),
+    )
+    CATEGORY_EXTRA = "category_extra", _("Classified extra (分类施保): share of the standard")
+    CATEGORY_AGE = "category_age", _("Categories: age that makes a member elderly / a child")
+    ROUNDING_UNIT = "rounding_unit", _("Benefits are rounded to (0.01 = the fen, 1 = the yuan)")
+    # extreme poverty: who has no work capacity
+    EP_ELDERLY_AGE = "ep_elderly_age", _("Extreme poverty: age from which one cannot work")
+    EP_CHILD_AGE = "ep_child_age", _("Extreme poverty: age below which one cannot work")
+    EP_SCHOOL_AGE = "ep_school_age", _("Extreme poverty: the same while in school, below")
+    EP_DISABILITY = (
+        "ep_disability",
+        _("Extreme poverty: disability (type:grade) that means no work capacity (1 = listed)"),
+    )
 
 
 UNITS = {
@@ -48,7 +81,24 @@ UNITS = {
     Kind.NOTICE_DAYS: Unit.DAYS,
     Kind.GRADUAL_EXIT_MONTHS: Unit.MONTHS,
     Kind.REVIEW_MONTHS: Unit.MONTHS,
+    Kind.INCOME_REFERENCE_MONTHS: Unit.MONTHS,
+    Kind.INCOME_NOT_COUNTED: Unit.COUNT,
+    Kind.WORK_COST_DEDUCTION: Unit.YUAN,
+    Kind.ASSET_FINANCIAL_MULTIPLE: Unit.MULTIPLE,
+    Kind.ASSET_HOME_AREA: Unit.SQUARE_METRES,
+    Kind.DIBAO_EDGE_MULTIPLE: Unit.MULTIPLE,
+    Kind.SINGLE_COVERAGE_SHARE: Unit.PERCENT,
+    Kind.CATEGORY_EXTRA: Unit.PERCENT,
+    Kind.CATEGORY_AGE: Unit.YEARS,
+    Kind.ROUNDING_UNIT: Unit.YUAN,
+    Kind.EP_ELDERLY_AGE: Unit.YEARS,
+    Kind.EP_CHILD_AGE: Unit.YEARS,
+    Kind.EP_SCHOOL_AGE: Unit.YEARS,
+    Kind.EP_DISABILITY: Unit.COUNT,
 }
+# the categories of classified extras (分类施保); elderly and child ages are CATEGORY_AGE rows
+CATEGORIES = ("elderly", "child", "severe_disability", "serious_illness")
+DISABILITY_TYPES = tuple(validators.DISABILITY_TYPES.values())
 # The variants a kind is split by (absent: none). Care subsidy rows are per disability grade
 # ("1") or grade and type ("3:intellectual"): the grades the county lists.
 VARIANTS: dict[str, tuple[str, ...] | None] = {
@@ -56,14 +106,24 @@ VARIANTS: dict[str, tuple[str, ...] | None] = {
     Kind.EP_CARE: ("full", "partial", "none"),
     Kind.REVIEW_MONTHS: ("A", "B", "C"),
     Kind.DISABILITY_CARE: None,
+    Kind.INCOME_NOT_COUNTED: None,  # an income kind
+    Kind.CATEGORY_EXTRA: CATEGORIES,
+    Kind.CATEGORY_AGE: ("elderly", "child"),
+    Kind.EP_DISABILITY: None,  # type:grade
 }
 # The kinds an entitlement's amount is computed from, per program: a new row of one of them
 # recomputes the entitlements it governs (relief.services.entitlements.standard_apply).
 AMOUNT_KINDS: dict[str, tuple[str, ...]] = {
-    "dibao": (Kind.DIBAO, Kind.DIBAO_FLOOR),
-    "extreme_poverty": (Kind.DIBAO, Kind.EP_MULTIPLE, Kind.EP_CARE),
-    "disability_living": (Kind.DISABILITY_LIVING,),
-    "disability_care": (Kind.DISABILITY_CARE,),
+    "dibao": (
+        Kind.DIBAO,
+        Kind.DIBAO_FLOOR,
+        Kind.SINGLE_COVERAGE_SHARE,
+        Kind.CATEGORY_EXTRA,
+        Kind.ROUNDING_UNIT,
+    ),
+    "extreme_poverty": (Kind.DIBAO, Kind.EP_MULTIPLE, Kind.EP_CARE, Kind.ROUNDING_UNIT),
+    "disability_living": (Kind.DISABILITY_LIVING, Kind.ROUNDING_UNIT),
+    "disability_care": (Kind.DISABILITY_CARE, Kind.ROUNDING_UNIT),
 }
 
 
@@ -71,6 +131,30 @@ def _care_variant(variant: str) -> str | None:
     if variant.partition(":")[0] not in ("1", "2", "3", "4"):
         return gettext("Give the disability grade (1-4), or grade:type.")
     return None
+
+
+def _income_kind_variant(variant: str) -> str | None:
+    from .models import IncomeKind
+
+    if variant not in IncomeKind.values:
+        return gettext("One of: %(v)s.") % {"v": ", ".join(IncomeKind.values)}
+    return None
+
+
+def _disability_variant(variant: str) -> str | None:
+    kind, _sep, grade = variant.partition(":")
+    if kind not in DISABILITY_TYPES or grade not in ("1", "2", "3", "4"):
+        return gettext("Give type:grade, e.g. intellectual:3 (types: %(t)s).") % {
+            "t": ", ".join(DISABILITY_TYPES)
+        }
+    return None
+
+
+VARIANT_CHECKS = {
+    Kind.DISABILITY_CARE: _care_variant,
+    Kind.INCOME_NOT_COUNTED: _income_kind_variant,
+    Kind.EP_DISABILITY: _disability_variant,
+}
 
 
 def register_kinds() -> None:
@@ -90,7 +174,7 @@ def register_kinds() -> None:
                     "Review interval: household category A, B or C. Care subsidy: the "
                     "disability grade, or grade:type such as 3:intellectual."
                 ),
-                check_variant=_care_variant if kind == Kind.DISABILITY_CARE else None,
+                check_variant=VARIANT_CHECKS.get(kind),
                 apply=standard_apply if kind in amount_kinds else None,
             )
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("members/<int:pk>/", views.member_means, name="member_means"),
     path("households/<int:pk>/apply/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/<slug:step>/", views.application_step, name="application_step"),

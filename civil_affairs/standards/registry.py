@@ -33,6 +33,7 @@ class Unit(models.TextChoices):
     DAYS = "days", _("days")
     MONTHS = "months", _("months")
     YEARS = "years", _("years")
+    SQUARE_METRES = "m2", _("square metres")
 
 
 WHOLE_UNITS = frozenset({Unit.COUNT, Unit.DAYS, Unit.MONTHS, Unit.YEARS})

@@ -32,6 +32,10 @@ from .households import (
     household_create,
     household_set_members,
     household_update,
+    income_entry_add,
+    member_record_delete,
+    self_care_assess,
+    supporter_add,
 )
 from .other import (
     homeless_close,
@@ -71,10 +75,16 @@ __all__ = [
     "household_create",
     "household_set_members",
     "household_update",
+    "income_entry_add",
+    "income_entry_delete",
     "medical_aid_record",
+    "member_record_delete",
     "patrol_zone_create",
     "patrol_zone_update",
     "review_complete",
     "review_mark_overdue",
     "review_schedule",
+    "self_care_assess",
+    "supporter_add",
+    "supporter_delete",
 ]

@@ -124,7 +124,6 @@ def application_create(
     applied_on: datetime.date | None = None,
     coverage: str = "",
     support_mode: str = "",
-    self_care: str = "",
     assistance_kind: str = "",
     requested_amount: Decimal | None = None,
     urgent: bool = False,
@@ -155,11 +154,8 @@ def application_create(
             and member.relationship != HouseholdMember.Relationship.HEAD
         ):
             errors["person"] = _("Household dibao is applied for (and paid to) the head.")
-    if program == Kind.EXTREME_POVERTY:
-        if support_mode not in Application.SupportMode.values:
-            errors["support_mode"] = _("Choose centralised or dispersed support.")
-        if self_care not in Application.SelfCare.values:
-            errors["self_care"] = _("Say how far the person can care for self.")
+    if program == Kind.EXTREME_POVERTY and support_mode not in Application.SupportMode.values:
+        errors["support_mode"] = _("Choose centralised or dispersed support.")
     if program == Kind.TEMPORARY:
         if assistance_kind not in Application.AssistanceKind.values:
             errors["assistance_kind"] = _("Choose emergency or sudden expense.")
@@ -200,7 +196,6 @@ def application_create(
         applied_on=applied_on,
         coverage=coverage if program == Kind.DIBAO else "",
         support_mode=support_mode if program == Kind.EXTREME_POVERTY else "",
-        self_care=self_care if program == Kind.EXTREME_POVERTY else "",
         assistance_kind=assistance_kind if program == Kind.TEMPORARY else "",
         requested_amount=requested_amount,
         urgent=urgent,
@@ -449,9 +444,10 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         person_id=application.person_id,
         month=start,
         coverage=application.coverage,
-        self_care=application.self_care,
     )
     computed.basis["support_mode"] = application.support_mode or None
+    if application.program == Kind.EXTREME_POVERTY:  # the level of the assessment used
+        application.self_care = computed.basis["self_care"]
     computed.basis["application_id"] = application.pk
     entitlement = entitlement_create(
         actor=actor,

@@ -8,6 +8,7 @@ field, so that the import reports exactly the same problems as the intake form.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -29,11 +30,21 @@ from civil_affairs.core.validators import (
 from civil_affairs.people.models import Person
 from civil_affairs.people.services import person_create
 
-from ..models import Entitlement, Household, HouseholdMember
+from ..models import (
+    Entitlement,
+    Household,
+    HouseholdMember,
+    IncomeEntry,
+    IncomeKind,
+    Program,
+    SelfCareAssessment,
+    Supporter,
+)
 
 Member = HouseholdMember
-MONEY_FIELDS = (*Member.INCOME_FIELDS, "deposits")
-COUNT_FIELDS = ("vehicles", "real_estate")
+MONEY_FIELDS = (*Member.INCOME_FIELDS, "deposits", "securities", "insurance")
+COUNT_FIELDS = ("vehicles", "vehicles_exempt", "real_estate")
+FLAG_FIELDS = ("in_full_time_school", "unable_to_work_by_illness")
 MEMBER_FIELDS = (
     "id_number",
     "name",
@@ -43,6 +54,9 @@ MEMBER_FIELDS = (
     "health",
     *MONEY_FIELDS,
     *COUNT_FIELDS,
+    "home_floor_area",
+    *FLAG_FIELDS,
+    "illness_note",
 )
 EDITABLE_HOUSEHOLD_FIELDS = ("address", "registered_type", "category", "caseworker")
 
@@ -109,6 +123,18 @@ def _count(value: Any, field: str) -> int:
     return int(number)
 
 
+def _flag(value: Any, field: str) -> bool:
+    """Yes or no, as typed (是/否, yes/no, 1/0, a ticked box) or empty (no)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in ("", "0", "no", "n", "false", "off", "否"):
+        return False
+    if text in ("1", "yes", "y", "true", "on", "是"):
+        return True
+    raise ValidationError({field: _("Answer yes or no (是/否).")})
+
+
 def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
     """Typed member values from what was typed or read, or a ValidationError per field."""
     errors: dict[str, list[str]] = {}
@@ -150,6 +176,18 @@ def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
         run(field, lambda field=field: _amount(data.get(field), field))
     for field in COUNT_FIELDS:
         run(field, lambda field=field: _count(data.get(field), field))
+    run("home_floor_area", lambda: _amount(data.get("home_floor_area"), "home_floor_area"))
+    for field in FLAG_FIELDS:
+        run(field, lambda field=field: _flag(data.get(field), field))
+    run("illness_note", lambda: text("illness_note", 300))
+    if out.get("vehicles_exempt", 0) > out.get("vehicles", 0):
+        errors.setdefault("vehicles_exempt", []).append(
+            _("More exempt vehicles than vehicles owned.")
+        )
+    if out.get("unable_to_work_by_illness") and not out.get("illness_note"):
+        errors.setdefault("illness_note", []).append(
+            _("Say which illness leaves the member unable to work, and the evidence.")
+        )
     run("disability_certificate", lambda: text("disability_certificate", 20))
     certificate = out.get("disability_certificate")
     if certificate:
@@ -383,3 +421,155 @@ def household_set_members(
             raise _member_errors(index, member["name"], exc) from None
     household.save(update_fields=["updated_at"])
     return household
+
+
+# ---- the means test's records: income entries, supporters, self-care assessments
+
+
+def _month(value: Any, field: str) -> Any:
+    if not isinstance(value, datetime.date) or value.day != 1:
+        raise ValidationError({field: _("A month is given as its first day (YYYY-MM-01).")})
+    return value
+
+
+@transaction.atomic
+def income_entry_add(
+    *,
+    actor: Any,
+    member: HouseholdMember,
+    kind: str,
+    first_month: Any,
+    last_month: Any,
+    monthly_amount: Any,
+    note: str = "",
+) -> IncomeEntry:
+    """A member's income of one kind, each month from a month to a month (the reference
+    period's monthly figures)."""
+    policy.require(actor, "household.update", member)
+    errors: dict[str, Any] = {}
+    entry = IncomeEntry(member=member)
+    for field, fn in [
+        ("kind", lambda: _choice(kind, IncomeKind, "kind")),
+        ("first_month", lambda: _month(first_month, "first_month")),
+        ("last_month", lambda: _month(last_month, "last_month")),
+        ("monthly_amount", lambda: _amount(monthly_amount, "monthly_amount")),
+        ("note", lambda: clean_text(note, "note", max_length=200)),
+    ]:
+        try:
+            setattr(entry, field, fn())
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if not errors and entry.last_month < entry.first_month:
+        errors["last_month"] = [_("The last month cannot be before the first.")]
+    if errors:
+        raise ValidationError(errors)
+    _save(entry, actor)
+    return entry
+
+
+@transaction.atomic
+def supporter_add(
+    *,
+    actor: Any,
+    member: HouseholdMember,
+    name: str,
+    relationship: str,
+    situation: str,
+    id_number: str = "",
+    evidence: str = "",
+    maintenance_owed: Any = None,
+) -> Supporter:
+    """Someone legally bound to support the member, their situation and what they owe."""
+    policy.require(actor, "household.update", member)
+    errors: dict[str, Any] = {}
+    supporter = Supporter(member=member)
+    for field, fn in [
+        ("name", lambda: clean_text(name, "name", required=True, max_length=50)),
+        ("relationship", lambda: _choice(relationship, Supporter.Relationship, "relationship")),
+        ("situation", lambda: _choice(situation, Supporter.Situation, "situation")),
+        ("id_number", lambda: _id_number(id_number) if id_number else ""),
+        ("evidence", lambda: clean_text(evidence, "evidence", max_length=300)),
+        ("maintenance_owed", lambda: _amount(maintenance_owed, "maintenance_owed")),
+    ]:
+        try:
+            setattr(supporter, field, fn())
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if supporter.situation != Supporter.Situation.ABLE and not supporter.evidence:
+        raise ValidationError(
+            {"evidence": _("Say what shows the supporter cannot support (the evidence).")}
+        )
+    _save(supporter, actor)
+    return supporter
+
+
+@transaction.atomic
+def self_care_assess(
+    *, actor: Any, member: HouseholdMember, assessed_on: Any, **activities: Any
+) -> SelfCareAssessment:
+    """The six-activity self-care assessment: each activity done unaided or not. Its level
+    sets extreme-poverty support's care amount from the next review or approval."""
+    policy.require(actor, "household.update", member)
+    missing = [a for a in SelfCareAssessment.ACTIVITIES if a not in activities]
+    unknown = set(activities) - set(SelfCareAssessment.ACTIVITIES)
+    if missing or unknown:
+        raise ValidationError(
+            {a: _("Say whether this is done unaided.") for a in [*missing, *sorted(unknown)]}
+        )
+    if not isinstance(assessed_on, datetime.date):
+        raise ValidationError({"assessed_on": _("Give the date of the assessment.")})
+    assessment = SelfCareAssessment(
+        member=member,
+        assessed_on=assessed_on,
+        assessed_by=actor,
+        **{a: bool(activities[a]) for a in SelfCareAssessment.ACTIVITIES},
+    )
+    _save(assessment, actor)
+    _care_follows(actor, member, assessment)
+    return assessment
+
+
+def _care_follows(actor: Any, member: HouseholdMember, assessment: SelfCareAssessment) -> None:
+    """An extreme-poverty entitlement's care amount follows a new level from the month after
+    the assessment (what is owed for that month on is recomputed with it)."""
+    from civil_affairs.core.months import add_months, first_of_month
+
+    from . import entitlements as ent
+
+    open_support = Entitlement.objects.filter(
+        person_id=member.person_id, program=Program.EXTREME_POVERTY
+    ).exclude(status=Entitlement.Status.STOPPED)
+    month = add_months(first_of_month(assessment.assessed_on), 1)
+    for entitlement in open_support:
+        effective = max(month, entitlement.start_month)
+        basis = ent.basis_in(entitlement, effective) or dict(entitlement.basis)
+        if basis.get("self_care") == assessment.level:
+            continue
+        if entitlement.end_month is not None and effective > entitlement.end_month:
+            continue
+        policy.require(actor, "entitlement.manage", entitlement)
+        ent.apply_amount_change(
+            actor=actor,
+            entitlement=entitlement,
+            effective_month=effective,
+            monthly_amount=entitlement.monthly_amount,
+            reason=_("Self-care assessed as %(level)s on %(day)s")
+            % {"level": assessment.level_label, "day": assessment.assessed_on},
+            basis={**basis, "self_care": assessment.level},
+        )
+
+
+@transaction.atomic
+def member_record_delete(*, actor: Any, member: HouseholdMember, ref: str) -> None:
+    """Delete one of a member's income entries or supporters, named "income-<id>" or
+    "supporter-<id>" (assessments are kept: each is a dated record)."""
+    kind, _sep, pk = ref.partition("-")
+    records: dict[str, Any] = {"income": member.incomes, "supporter": member.supporters}
+    record = records[kind].filter(pk=pk).first() if kind in records and pk.isdigit() else None
+    if record is None:
+        raise ValidationError(_("Nothing to delete."))
+    policy.require(actor, "household.update", record)
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.delete()

@@ -8,7 +8,13 @@ from .applications import (
     approval_queue,
     visit_photo,
 )
-from .households import household_create, household_detail, household_edit, household_list
+from .households import (
+    household_create,
+    household_detail,
+    household_edit,
+    household_list,
+    member_means,
+)
 from .management import due_reviews, entitlement_detail, entitlement_list, review_detail
 from .other import figures, homeless_detail, homeless_list, medical_aid
 
@@ -28,6 +34,7 @@ __all__ = [
     "household_edit",
     "household_list",
     "medical_aid",
+    "member_means",
     "review_detail",
     "visit_photo",
 ]

@@ -61,7 +61,6 @@ def _estimate(application: Application) -> tuple[Any, str]:
             person_id=application.person_id,
             month=month,
             coverage=application.coverage,
-            self_care=application.self_care,
         )
     except ValidationError as exc:
         return None, " ".join(exc.messages)

@@ -117,12 +117,12 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
-    means = calc.household_means(household)
     month = add_months(first_of_month(timezone.localdate()), 1)
+    means, problem = None, ""
     try:
-        assets = calc.asset_failures(household, means, month)
-    except ValidationError as exc:
-        assets = exc.messages
+        means = calc.household_means(household, month)
+    except ValidationError as exc:  # a standard the test needs is missing: say which
+        problem = " ".join(exc.messages)
     return render(
         request,
         "relief/household_detail.html",
@@ -130,7 +130,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": household.members.all(),
             "means": means,
-            "asset_failures": assets,
+            "means_problem": problem,
+            "means_month": month,
             "applications": selectors.household_applications(
                 user=request.user, household=household
             ),
@@ -142,3 +143,83 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_apply": policy.may(request.user, "application.create", household),
         },
     )
+
+
+# ---- a member's means: income entries, supporters, the self-care assessment
+
+MEMBER_FORMS = {
+    "income": forms.IncomeEntryForm,
+    "supporter": forms.SupporterForm,
+    "assessment": forms.SelfCareForm,
+}
+
+
+@login_required
+def member_means(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's income entries, legally bound supporters and self-care assessments, with
+    the forms to add them (caseworkers) and what the extreme-poverty conditions say now."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    may_edit = policy.may(request.user, "household.update", member)
+    bound: dict[str, Any] = {}
+    if request.method == "POST":
+        policy.require(request.user, "household.update", member)
+        which = request.POST.get("form", "")
+        if which in MEMBER_FORMS:
+            form = MEMBER_FORMS[which](request.POST)
+            bound[which] = form
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        _add_to_member(request.user, member, which, form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("relief:member_means", pk=member.pk)
+        elif which.startswith("delete-"):
+            services.member_record_delete(
+                actor=request.user, member=member, ref=which.removeprefix("delete-")
+            )
+            return redirect("relief:member_means", pk=member.pk)
+    month = add_months(first_of_month(timezone.localdate()), 1)
+    conditions, problem = [], ""
+    try:
+        found = calc.household_means(member.household, month)
+        conditions = calc.means.extreme_poverty_conditions(
+            found, member.person_id, member.household.registered_type
+        )
+    except ValidationError as exc:
+        problem = " ".join(exc.messages)
+    return render(
+        request,
+        "relief/member_means.html",
+        {
+            "member": member,
+            "household": member.household,
+            "incomes": member.incomes.order_by("kind", "first_month"),
+            "supporters": member.supporters.all(),
+            "assessments": member.assessments.order_by("-assessed_on", "-id"),
+            "conditions": conditions,
+            "conditions_problem": problem,
+            "may_edit": may_edit,
+            "forms": {
+                name: bound.get(name) or form_class(initial=_initial(name))
+                for name, form_class in MEMBER_FORMS.items()
+            }
+            if may_edit
+            else {},
+        },
+    )
+
+
+def _initial(name: str) -> dict[str, Any]:
+    return {"assessed_on": timezone.localdate()} if name == "assessment" else {}
+
+
+def _add_to_member(actor: Any, member: Any, which: str, data: dict[str, Any]) -> None:
+    if which == "income":
+        services.income_entry_add(actor=actor, member=member, **data)
+    elif which == "supporter":
+        services.supporter_add(actor=actor, member=member, **data)
+    else:
+        services.self_care_assess(actor=actor, member=member, **data)

@@ -39,6 +39,21 @@ COUNTY_STANDARDS = [
     (K.REVIEW_MONTHS, "A", "12"),
     (K.REVIEW_MONTHS, "B", "6"),
     (K.REVIEW_MONTHS, "C", "3"),
+    (K.INCOME_REFERENCE_MONTHS, "", "12"),
+    (K.DIBAO_EDGE_MULTIPLE, "", "1.5"),
+    (K.EP_ELDERLY_AGE, "", "60"),
+    (K.EP_CHILD_AGE, "", "16"),
+    (K.EP_SCHOOL_AGE, "", "18"),
+    # the national list of disabilities that leave no work capacity
+    *((K.EP_DISABILITY, f"{t}:{g}", "1") for t in ("intellectual", "mental") for g in (1, 2, 3)),
+    (K.EP_DISABILITY, "physical:1", "1"),
+    (K.EP_DISABILITY, "physical:2", "1"),
+    (K.EP_DISABILITY, "sight:1", "1"),
+    # incomes the national rules do not count
+    *(
+        (K.INCOME_NOT_COUNTED, kind, "1")
+        for kind in ("youfu", "awards", "assistance", "disability_subsidy", "old_age_allowance")
+    ),
 ]
 
 
@@ -182,6 +197,22 @@ def walk(
         application.refresh_from_db()
     assert application.status == until, application.status
     return application
+
+
+def assess(staff: SimpleNamespace, household: Household, *, failed: int, who: Any = None) -> Any:
+    """A six-activity assessment of the head (or `who`) with `failed` activities not done
+    unaided."""
+    activities = ("eating", "dressing", "transfer", "toilet", "walking", "bathing")
+    target = who or household.members.get(relationship="head")
+    worker = (
+        staff.caseworker_a if household.area.code.startswith("430922100") else staff.caseworker_b
+    )
+    return services.self_care_assess(
+        actor=worker,
+        member=target,
+        assessed_on=timezone.localdate(),
+        **{a: i >= failed for i, a in enumerate(activities)},
+    )
 
 
 def apply_for(

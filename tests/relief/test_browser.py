@@ -92,3 +92,42 @@ def test_intake_to_submission_then_approval_shows_the_amount(page, staff, areas,
         page.click("#entitlement-link")
     assert page.inner_text("#amount").strip() == "1380.00"
     assert Entitlement.objects.get().monthly_amount == 1380
+
+
+def test_a_caseworker_records_the_six_activities_and_the_care_amount_follows(
+    page, staff, areas, standards
+):
+    """An elder in extreme-poverty support at partial self-care (760 × 1.3 + 300 = 1288) is
+    assessed again: five activities no longer done unaided, no self-care, so from the next
+    month the care amount is 600 (760 × 1.3 + 600 = 1588)."""
+    from tests.relief.conftest import apply_for, assess, make_household, member, walk
+
+    household = make_household(
+        staff.caseworker_a, areas.village_a, member("head", born=datetime.date(1944, 4, 4))
+    )
+    assess(staff, household, failed=2)
+    walk(
+        apply_for(
+            staff.caseworker_a, household, program="extreme_poverty", support_mode="dispersed"
+        ),
+        staff,
+        Application.Status.IN_PAYMENT,
+    )
+    entitlement = Entitlement.objects.get()
+    assert str(entitlement.monthly_amount) == "1288.00"
+    head = household.members.get()
+    browser_login(page, "caseworker_a")
+    page.goto(f"{page.base}/relief/households/{household.pk}/")
+    with page.expect_navigation():
+        page.click(".member-means")
+    form = "#assessment-form"
+    page.check(f"{form} [name=walking]")  # the only activity still done unaided
+    with page.expect_navigation():
+        page.click(f"{form} button")
+    assert "生活不能自理" in page.inner_text("#assessments")
+    head.refresh_from_db()
+    assert head.assessments.order_by("-id").first().level == "none"
+    entitlement.refresh_from_db()
+    assert str(entitlement.monthly_amount) == "1588.00"
+    page.goto(f"{page.base}/relief/entitlements/{entitlement.pk}/")
+    assert "1588.00" in page.inner_text("#amount")

@@ -105,7 +105,7 @@ def as_csv(rows):
 def as_xlsx(rows):
     data = tablib.Dataset(headers=list(COLUMNS))
     for row in rows:
-        data.append([row[c] for c in COLUMNS])
+        data.append([row.get(c, "") for c in COLUMNS])
     return data.export("xlsx")
 
 

@@ -12,7 +12,15 @@ from civil_affairs.areas.services import assignment_create
 from civil_affairs.core.models import StatusChange
 from relief import services
 from relief.models import Application, Entitlement, Household, HouseholdMember
-from tests.relief.conftest import apply_for, head_of, make_household, member, next_month, walk
+from tests.relief.conftest import (
+    apply_for,
+    assess,
+    head_of,
+    make_household,
+    member,
+    next_month,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -71,37 +79,19 @@ def test_asset_test_refuses_a_car(staff, areas, standards):
     assert not Entitlement.objects.exists()
 
 
-def test_single_person_coverage_pays_one_member(staff, areas, standards):
-    household = make_household(
-        staff.caseworker_a,
-        areas.village_a,
-        member("head", wages="1200"),
-        member("child", disability_certificate=None, name="残疾子女", health="serious"),
-    )
-    child = household.members.get(relationship="child").person
-    application = walk(
-        apply_for(staff.caseworker_a, household, person=child, coverage="single"),
-        staff,
-        S.IN_PAYMENT,
-    )
-    entitlement = Entitlement.objects.get(application=application)
-    assert entitlement.person == child
-    assert entitlement.monthly_amount == Decimal("160.00")  # (760 - 600) x 1
-
-
 def test_extreme_poverty_amount_follows_the_tables(staff, areas, standards):
     household = make_household(
         staff.caseworker_a,
         areas.village_a,
         member("head", work_capacity="none", born=datetime.date(1940, 1, 1)),
     )
+    assess(staff, household, failed=2)  # partial self-care
     application = walk(
         apply_for(
             staff.caseworker_a,
             household,
             program="extreme_poverty",
             support_mode="dispersed",
-            self_care="partial",
         ),
         staff,
         S.IN_PAYMENT,

@@ -1,5 +1,6 @@
 """Standards tables: effective dates, the area tree, and a new standard changing next month only."""
 
+import datetime
 import time
 from decimal import Decimal
 
@@ -12,7 +13,15 @@ from civil_affairs.standards.models import Standard
 from relief import calc, selectors
 from relief.models import Application, Entitlement
 from relief.standards import Kind
-from tests.relief.conftest import SINCE, apply_for, make_household, member, next_month, walk
+from tests.relief.conftest import (
+    SINCE,
+    apply_for,
+    assess,
+    make_household,
+    member,
+    next_month,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 K = Kind
@@ -148,15 +157,17 @@ def test_urban_standard_leaves_rural_entitlements_alone(staff, areas, standards)
 
 def test_extreme_poverty_follows_a_new_care_amount(staff, areas, standards):
     household = make_household(
-        staff.caseworker_a, areas.village_a, member("head", work_capacity="none")
+        staff.caseworker_a,
+        areas.village_a,
+        member("head", work_capacity="none", born=datetime.date(1950, 1, 1)),
     )
+    assess(staff, household, failed=5)  # no self-care
     walk(
         apply_for(
             staff.caseworker_a,
             household,
             program="extreme_poverty",
             support_mode="centralised",
-            self_care="none",
         ),
         staff,
         Application.Status.IN_PAYMENT,
