@@ -49,6 +49,28 @@ def _default_rules(request: Any) -> None:
 
 
 @pytest.fixture
+def celery_in_process() -> Any:
+    """The payroll engine's tasks run here (the worker tests use a real worker)."""
+    from civil_affairs.celery import app
+
+    old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = old
+
+
+def paid_payrolls(staff: Any, months: list[datetime.date], programs: list[str]) -> None:
+    """A payroll per month, approved, every row come back paid from the bank (the bank's
+    return file is payments' business)."""
+    from civil_affairs.payments.models import Payment
+    from tests.payments.factories import approved, generate
+
+    for month in months:
+        payroll = approved(generate(staff.finance, month=month, programs=programs), staff)
+        Payment.objects.filter(payroll=payroll).update(status=Payment.Status.PAID)
+
+
+@pytest.fixture
 def registry(monkeypatch: Any) -> dict[str, Any]:
     """The benefit sources with relief's alone (apps merged later register theirs too: a test
     of what is registered must not depend on them). Tests add their own to it."""

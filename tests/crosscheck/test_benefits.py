@@ -17,36 +17,29 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from civil_affairs import benefits
-from civil_affairs.celery import app
 from civil_affairs.crosscheck import matching, services
 from civil_affairs.crosscheck.models import MatchRule, Warning
 from civil_affairs.payments.models import Overpayment, Payment
 from relief.models import Entitlement
 from tests.conftest import login
 from tests.factories import PersonFactory
-from tests.payments.factories import approved, beneficiary, generate
+from tests.payments.factories import beneficiary, generate
 
-from .conftest import csv_bytes, deaths, entitle, household_of, ref, run, upload
+from .conftest import (
+    csv_bytes,
+    deaths,
+    entitle,
+    household_of,
+    paid_payrolls,
+    ref,
+    run,
+    upload,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 JAN, APR, MAY, JUL = (datetime.date(2026, m, 1) for m in (1, 4, 5, 7))
 MONTHS = [datetime.date(2026, m, 1) for m in range(1, 7)]  # January to June
-
-
-@pytest.fixture(autouse=True)
-def _celery_in_process():
-    """The payroll engine's tasks run here (the worker tests use a real worker)."""
-    old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = old
-
-
-def _paid(staff, programs):
-    for month in MONTHS:
-        payroll = approved(generate(staff.finance, month=month, programs=programs), staff)
-        Payment.objects.filter(payroll=payroll).update(status=Payment.Status.PAID)
 
 
 def test_a_confirmed_death_stops_dibao_and_another_apps_benefit_and_lists_both(
@@ -58,7 +51,7 @@ def test_a_confirmed_death_stops_dibao_and_another_apps_benefit_and_lists_both(
     member = beneficiary(areas.village_a, "dibao", "620.00", start=JAN)
     household_of(member)
     allowance = allowances.grant(member, "200.00", start=JAN)
-    _paid(staff, ["dibao", "test_allowance"])
+    paid_payrolls(staff, MONTHS, ["dibao", "test_allowance"])
     dibao = Entitlement.objects.get(person=member)
 
     deaths(staff.approver, areas.county, [(member, "2026-03-10")])
