@@ -7,8 +7,10 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Social assistance")
 
     def ready(self) -> None:
+        from .benefits import register_benefits
         from .payroll import register_providers
         from .standards import register_kinds
 
         register_providers()
         register_kinds()
+        register_benefits()

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from civil_affairs import benefits
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import CountyWideMixin, ScopedAdmin
 from civil_affairs.core.admin import HistoryAdmin
-from civil_affairs.payments import providers
 
 from . import services
 from .models import ColumnMapping, ExternalList, MatchRule, MatchRun, Threshold, Warning
@@ -33,6 +33,7 @@ class MatchRuleForm(forms.ModelForm):
             "reach",
             "threshold_name",
             "age_years",
+            "unless_fact",
             "effective_basis",
             "escalate_after_days",
             "active",
@@ -42,12 +43,19 @@ class MatchRuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        known = ", ".join(sorted(p.program for p in providers.all_providers()))
+        known = ", ".join(sorted(benefits.programs()))
         if "programs" not in self.fields:  # read-only for this user (county-wide rule)
             return
         self.fields["programs"].help_text = _(
-            "Program codes separated by commas; empty means every program. Registered: %(codes)s."
+            "Program codes separated by commas; empty means every program. Paid by the apps "
+            "now: %(codes)s. A rule for programs no app pays yet matches no one until one does."
         ) % {"codes": known}
+        self.fields["threshold_name"] = forms.ChoiceField(
+            label=self.fields["threshold_name"].label,
+            help_text=self.fields["threshold_name"].help_text,
+            choices=[("", "---------"), *services.threshold_choices()],
+            required=False,
+        )
 
     def _post_clean(self) -> None:  # type: ignore[misc] # Django's hook after the instance is built
         super()._post_clean()  # type: ignore[misc]
@@ -70,9 +78,37 @@ class MatchRuleAdmin(CountyWideMixin, HistoryAdmin):
         "threshold_name",
         "escalate_after_days",
         "active",
+        "in_effect",
     ]
     list_filter = ["kind", "active", "severity"]
     search_fields = ["name", "description"]
+    readonly_fields = ["effect"]
+
+    @admin.display(boolean=True, description=_("in effect"))
+    def in_effect(self, obj: MatchRule) -> bool:
+        return obj.in_effect
+
+    @admin.display(description=_("in effect"))
+    def effect(self, obj: MatchRule | None) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        missing = obj.unregistered_programs
+        if not obj.active:
+            return str(_("No: the rule is not active."))
+        if not obj.in_effect:
+            return str(
+                _(
+                    "No: no app pays benefits of %(codes)s yet, so the rule matches no one. It "
+                    "takes effect by itself once an app that pays one of them is installed."
+                )
+                % {"codes": ", ".join(missing)}
+            )
+        if missing:
+            return str(
+                _("Yes, for the programs paid now; no app pays %(codes)s yet.")
+                % {"codes": ", ".join(missing)}
+            )
+        return str(_("Yes."))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # rules that raised warnings are their evidence; deactivate instead

@@ -274,6 +274,21 @@ class WarningSerializer(serializers.ModelSerializer):
         }
 
 
+class BenefitSerializer(serializers.Serializer):
+    """A benefit of any app (civil_affairs/benefits.py), as a warning's case lists them."""
+
+    ref = serializers.CharField(help_text="<source>:<id>, what confirm's `benefits` takes")
+    program = serializers.CharField()
+    program_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    start_month = MonthField()
+    end_month = MonthField(allow_null=True)
+    monthly_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    area_name = serializers.CharField()
+    affected = serializers.BooleanField(help_text="the warning concerns it")
+
+
 class ConfirmSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=[
@@ -285,7 +300,12 @@ class ConfirmSerializer(serializers.Serializer):
     new_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
-    entitlements = serializers.ListField(child=serializers.IntegerField(), required=False)
+    benefits = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="refs of the benefits to change (<source>:<id>, as in the warning's "
+        "evidence); default: every open benefit the warning concerns",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     also_identical = serializers.BooleanField(required=False, default=False)
 
@@ -326,6 +346,31 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(responses={200: BenefitSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def benefits(self, request: Request, pk: str) -> Response:
+        """The beneficiary's open benefits in every app; `affected`: the warning concerns it
+        (what confirm changes unless `benefits` names fewer)."""
+        case = selectors.warning_case(user=request.user, warning=self.get_object())
+        affected = {row.benefit.ref for row in case.affected}
+        rows = [
+            {
+                "ref": b.ref,
+                "program": b.program,
+                "program_label": b.program_label,
+                "status": b.status,
+                "status_label": b.status_label,
+                "start_month": b.start_month,
+                "end_month": b.end_month,
+                "monthly_amount": b.monthly_amount,
+                "area_name": row.area_name,
+                "affected": b.ref in affected,
+            }
+            for row in case.benefits
+            for b in [row.benefit]
+        ]
+        return Response(BenefitSerializer(rows, many=True).data)
+
     @extend_schema(request=ConfirmSerializer, responses={200: WarningSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
@@ -342,7 +387,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             action=data["action"],
             effective_month=data["effective_month"],
             new_amount=data.get("new_amount"),
-            entitlement_ids=data.get("entitlements"),
+            benefit_refs=data.get("benefits"),
             note=data["note"],
         )
         return Response(WarningSerializer(result.warnings, many=True).data)

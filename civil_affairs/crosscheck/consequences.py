@@ -1,32 +1,38 @@
-"""What a confirmed warning does to the case, through the services of relief and payments.
+"""What a confirmed warning does to the case, through the benefits registry and payments.
 
-The benefit itself is relief's: its entitlement services stop, suspend or change an
-entitlement from a month. The money already paid is payments': its overpayment service turns
-the paid months from that month into overpayments to recover (the fund ledger's recoveries).
-This module only calls them; it holds no rule of either.
+The benefits are the paying apps': each registered its source in civil_affairs/benefits.py,
+whose services stop, suspend or change its benefits from a month (relief's entitlements, an
+old-age allowance, a child's allowance…). The money already paid is payments': its
+overpayment service turns the paid months from that month into overpayments to recover (the
+fund ledger's recoveries), per program. This module only calls them; it holds no rule of any.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from civil_affairs import benefits
 
 from .models import Action, Warning
 
 
-def affected_entitlements(warning: Warning) -> list[Any]:
-    """The beneficiary's open entitlements of the programs the rule affects."""
-    from relief.models import Entitlement
-
-    entitlements = Entitlement.objects.filter(person_id=warning.person_id).exclude(
-        status=Entitlement.Status.STOPPED
-    )
+def affected_benefits(
+    warning: Warning, among: list[benefits.Benefit] | None = None
+) -> list[benefits.Benefit]:
+    """The beneficiary's open benefits (in the sources' `open_sql`), in any app, of the
+    programs the rule affects (among those given, when the caller has read them already)."""
+    found = benefits.open_benefits([warning.person_id]) if among is None else among
+    refs = benefits.open_refs([warning.person_id])
+    found = [b for b in found if b.ref in refs]
     if warning.rule.programs:
-        entitlements = entitlements.filter(program__in=warning.rule.programs)
-    return list(entitlements.select_related("person", "area").order_by("program", "pk"))
+        found = [b for b in found if b.program in warning.rule.programs]
+    return found
 
 
 def evidence_text(warning: Warning) -> str:
@@ -43,66 +49,92 @@ def evidence_text(warning: Warning) -> str:
     return warning.evidence_key
 
 
+def _change(
+    source: benefits.BenefitSource,
+    *,
+    actor: Any,
+    ids: Sequence[int],
+    action: str,
+    effective_month: datetime.date,
+    new_amount: Decimal | None,
+    reason: str,
+    labels: str,
+) -> None:
+    common = {"actor": actor, "ids": ids, "effective_month": effective_month, "reason": reason}
+    if action == Action.STOP:
+        source.stop(**common)
+    elif action == Action.SUSPEND:
+        source.suspend(**common)
+    elif action == Action.CHANGE_AMOUNT:
+        if source.change_amount is None:
+            raise ValidationError(
+                {
+                    "action": _(
+                        "The amount of %(programs)s is set by the standards alone: stop or "
+                        "suspend it instead."
+                    )
+                    % {"programs": labels}
+                }
+            )
+        source.change_amount(**common, monthly_amount=new_amount)
+
+
 def apply(
     *,
     actor: Any,
     warning: Warning,
-    entitlements: list[Any],
+    affected: list[benefits.Benefit],
     action: str,
     effective_month: datetime.date,
     new_amount: Decimal | None,
     reason: str,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Change each entitlement and register what was paid for those months but not due: the
-    whole payment after a stop or suspension, the part above the new amount after a cut."""
+    """Change each benefit through its source and register, per program, what was paid for
+    those months but not due: the whole payment after a stop or suspension, the part above
+    the new amount after a cut."""
     changed: list[dict[str, Any]] = []
     overpayments: list[Any] = []
-    if not entitlements:
+    if not affected:
         return changed, overpayments
     from civil_affairs.payments.services import overpayment_register
-    from relief import services as relief
 
-    for entitlement in entitlements:
-        if action == Action.STOP:
-            relief.entitlement_stop(
-                actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
-            )
-        elif action == Action.SUSPEND:
-            relief.entitlement_suspend(
-                actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
-            )
-        elif action == Action.CHANGE_AMOUNT:
-            assert new_amount is not None  # warnings_confirm requires it for this action
-            relief.entitlement_change_amount(
-                actor=actor,
-                entitlement=entitlement,
-                effective_month=effective_month,
-                monthly_amount=new_amount,
-                reason=reason,
-                basis={"crosscheck_warning": warning.pk},
-            )
+    by_source: dict[str, list[benefits.Benefit]] = {}
+    for benefit in affected:
+        by_source.setdefault(benefit.source_key, []).append(benefit)
+    for key, items in by_source.items():
+        _change(
+            benefits.source(key),
+            actor=actor,
+            ids=[b.source_id for b in items],
+            action=action,
+            effective_month=effective_month,
+            new_amount=new_amount,
+            reason=reason,
+            labels=", ".join(dict.fromkeys(b.program_label for b in items)),
+        )
+    for benefit in affected:
         changed.append(
             {
-                "entitlement": entitlement.pk,
-                "program": entitlement.program,
+                "ref": benefit.ref,
+                "program": benefit.program,
                 "action": action,
                 "from": effective_month.isoformat(),
                 "amount": str(new_amount) if new_amount is not None else None,
             }
         )
-        if action in {Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT}:
-            overpayments.extend(
-                overpayment_register(
-                    actor=actor,
-                    person=entitlement.person,
-                    program=entitlement.program,
-                    from_month=effective_month,
-                    reason=reason,
-                    source=f"crosscheck.warning:{warning.pk}",
-                    # a lower amount: only what was paid above it is to recover
-                    due_amount=new_amount if action == Action.CHANGE_AMOUNT else None,
-                )
+    for program in dict.fromkeys(b.program for b in affected):
+        overpayments.extend(
+            overpayment_register(
+                actor=actor,
+                person=warning.person,
+                program=program,
+                from_month=effective_month,
+                reason=reason,
+                source=f"crosscheck.warning:{warning.pk}",
+                # a lower amount: only what was paid above it is to recover
+                due_amount=new_amount if action == Action.CHANGE_AMOUNT else None,
             )
+        )
     return changed, overpayments
 
 

@@ -1,6 +1,8 @@
-"""Demo data of the cross-checks, made through the services on top of relief's demo cases:
-thresholds, a death list and a vehicle list from other departments (with a few bad rows),
-one matching run, and its warnings (one dismissed, one overdue). Idempotent."""
+"""Demo data of the cross-checks, made through the services on top of the domain apps' demo
+cases (seed_demo loads those first; this module finds the dibao beneficiaries through the
+benefits registry): thresholds, a death list and a vehicle list from other departments (with
+a few bad rows), one matching run, and its warnings (one dismissed, one overdue).
+Idempotent."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
+from civil_affairs import benefits
 from civil_affairs.areas.models import Area
 from civil_affairs.core.idgen import make_id_number
+from civil_affairs.people.models import Person
 
 from . import loading, services
 from .kinds import default_mapping
@@ -64,14 +69,23 @@ def _strangers(count: int) -> list[str]:
     ]
 
 
+def _paid(program: str) -> list[tuple[int, str]]:
+    """(person id, area code) of the open benefits of a program, in any app, by area."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b.person_id, a.code FROM ({benefits.open_sql()}) AS b "  # noqa: S608
+            "JOIN areas_area a ON a.id = b.area_id WHERE b.program = %s "
+            "ORDER BY a.code, b.source, b.id",
+            [program],
+        )
+        return list(cursor.fetchall())
+
+
 def load(areas: dict[str, Area]) -> None:
     if ExternalList.objects.filter(source__endswith=DEMO_MARK).exists():
         return
     from civil_affairs.payments.models import Payment
-    from relief import demo as relief_demo
-    from relief.models import Entitlement, HouseholdMember
 
-    relief_demo.load(areas)  # the cases the lists are matched against (idempotent)
     admin, approver = _user("admin"), _user("approver")
     county = areas["430922"]
     for name, amount, note in THRESHOLDS:
@@ -82,17 +96,12 @@ def load(areas: dict[str, Area]) -> None:
                     name=name, area=county, valid_from=SINCE, amount=Decimal(amount), note=note
                 ),
             )
-    dibao = list(
-        Entitlement.objects.filter(program="dibao")
-        .exclude(status=Entitlement.Status.STOPPED)
-        .select_related("person", "area")
-        .order_by("area__code", "pk")
-    )
-    in_a = [e for e in dibao if e.area.code.startswith("430922100")]
-    in_b = [e for e in dibao if e.area.code.startswith("430922101")]
+    dibao = _paid("dibao")
+    in_a = [pk for pk, code in dibao if code.startswith("430922100")]
+    in_b = [pk for pk, code in dibao if code.startswith("430922101")]
     if not in_a or not in_b:
-        return  # relief's demo has no dibao case to match: nothing to show
-    dead, dismissed = in_a[0].person, in_b[0].person
+        return  # the domain apps' demos have no dibao case to match: nothing to show
+    dead, dismissed = Person.objects.get(pk=in_a[0]), Person.objects.get(pk=in_b[0])
     valid_on = timezone.localdate() - datetime.timedelta(days=5)
     # died some days before the first month paid to them: that month is an overpayment
     first_paid = (
@@ -124,10 +133,9 @@ def load(areas: dict[str, Area]) -> None:
         "县公安局、县殡葬管理所",
     )
     # a vehicle of a member of a dibao household in township A, over the threshold
-    members = HouseholdMember.objects.filter(household__entitlements=in_a[-1]).select_related(
-        "person"
-    )
-    owner = next((m.person for m in members if m.person_id != in_a[-1].person_id), in_a[-1].person)
+    holder = in_a[-1]
+    members = [m.person_id for h in benefits.households_of(holder) for m in h.members]
+    owner = Person.objects.get(pk=next((pk for pk in members if pk != holder), holder))
     vehicles = [
         [owner.id_number, owner.name, "168000", "湘H·D2026"],
         [strangers[0], "外县居民0", "35000", "湘H·A1234"],

@@ -165,8 +165,8 @@ class ConfirmForm(BootstrapForm):
     new_amount = forms.DecimalField(
         label=_("new monthly amount"), max_digits=14, decimal_places=2, required=False, min_value=0
     )
-    entitlements = forms.MultipleChoiceField(
-        label=_("entitlements"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
+    benefits = forms.MultipleChoiceField(
+        label=_("benefits"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
     )
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -175,7 +175,9 @@ class ConfirmForm(BootstrapForm):
         label=_("also resolve the other open warnings with the same evidence"), required=False
     )
 
-    def __init__(self, *args: Any, warning: Warning, affected: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, warning: Warning, affected: list[selectors.BenefitRow], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         actions = [Action.STOP, Action.SUSPEND, Action.CHANGE_AMOUNT]
         if warning.suggested_action == Action.REVIEW:
@@ -188,14 +190,25 @@ class ConfirmForm(BootstrapForm):
         )
         if warning.suggested_month:
             self.fields["effective_month"].initial = f"{warning.suggested_month:%Y-%m}"
-        entitlements = self.fields["entitlements"]
-        assert isinstance(entitlements, forms.MultipleChoiceField)
-        entitlements.choices = [
-            (str(e.pk), f"{e.get_program_display()} · {e.monthly_amount} · {e.area.name}")
-            for e in affected
+        ticked = self.fields["benefits"]
+        assert isinstance(ticked, forms.MultipleChoiceField)
+        ticked.choices = [
+            (
+                row.benefit.ref,
+                " · ".join(
+                    str(part)
+                    for part in (
+                        row.benefit.program_label,
+                        row.benefit.monthly_amount,
+                        row.area_name,
+                    )
+                    if part is not None and part != ""
+                ),
+            )
+            for row in affected
         ]
-        self.fields["entitlements"].initial = [str(e.pk) for e in affected]
-        self.fields["entitlements"].widget.attrs["class"] = "form-check-input"
+        ticked.initial = [row.benefit.ref for row in affected]
+        ticked.widget.attrs["class"] = "form-check-input"
 
 
 class DismissForm(BootstrapForm):

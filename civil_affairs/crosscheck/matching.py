@@ -7,9 +7,12 @@ the people by id range for the checks without files. Each chunk is one
 or a retried chunk add nothing that is there already, whatever its status: a dismissed
 warning stays dismissed.
 
-Who is matched: everyone with an open entitlement (not stopped) of a program the rule
-affects, paid in an area inside both the list's area and the run's area. A household-wide
-rule also reaches the beneficiaries in the household of the person the row names.
+Who is matched: everyone with an open benefit of a program the rule affects, in any app that
+registered its benefits (civil_affairs/benefits.py: `open_sql`), paid in an area inside both
+the list's area and the run's area. A household-wide rule also reaches the beneficiaries in
+the household of the person the row names (the sources' household ties). This module knows
+the registry, not the apps: a warning names the benefits it concerns by their refs
+(`<source>:<id>`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from civil_affairs import benefits
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months, first_of_month
 
@@ -35,9 +39,10 @@ logger = logging.getLogger(__name__)
 LIST_CHUNK_ROWS = 1_000_000  # list rows per chunk: one hash of the people per chunk
 PEOPLE_CHUNK_IDS = 250_000  # person ids per chunk (checks without files)
 
-OPEN_ENTITLEMENT = "e.status <> 'stopped'"
 RULE_PROGRAM = "(cardinality(r.programs) = 0 OR e.program = ANY (r.programs))"
 IN_RUN_AREA = "e.area_id = ANY (%(run_areas)s)"  # paid inside the run's area
+BENEFIT_REF = "(e.source || ':' || e.id)"
+BENEFIT_ORDER = "ORDER BY e.source, e.id"
 
 WARNING_COLUMNS = """
     rule_id, kind, severity, person_id, subject_id, area_id, list_row_id, evidence_key,
@@ -54,17 +59,17 @@ THRESHOLD = """
   ORDER BY length(ta.code) DESC, t.valid_from DESC LIMIT 1)
 """
 
-# The dibao standard (relief's standards table) of the beneficiary's area on the list's date,
-# of their household's registered type (urban or rural) when there is one.
-RELIEF_DIBAO = """
+# A standard as the threshold ("standard:<kind>", the pension rule compares with the dibao
+# standard): the row of the beneficiary's area on the list's date, of the variant their
+# household is assessed under (urban or rural) when a source states one.
+STANDARD_THRESHOLD = """
 (SELECT s.value FROM standards_standard s JOIN areas_area sa ON sa.id = s.area_id
-  WHERE s.kind = 'dibao' AND ea.code LIKE sa.code || '%%'
+  WHERE s.kind = substr(r.threshold_name, {prefix_length}) AND ea.code LIKE sa.code || '%%'
     AND s.valid_from <= %(valid_on)s
     AND (s.valid_to IS NULL OR s.valid_to >= date_trunc('month', %(valid_on)s::date))
   ORDER BY s.variant = coalesce((
-             SELECT hh.registered_type FROM relief_householdmember bm
-             JOIN relief_household hh ON hh.id = bm.household_id
-             WHERE bm.person_id = h.person_id LIMIT 1), '') DESC,
+             SELECT t.variant FROM ({households}) AS t
+             WHERE t.person_id = h.person_id ORDER BY t.member DESC LIMIT 1), '') DESC,
            length(sa.code) DESC, s.valid_from DESC
   LIMIT 1)
 """
@@ -75,6 +80,12 @@ SUGGESTED_MONTH = """
       ELSE date_trunc('month', %(valid_on)s::date) END
  + interval '1 month')::date
 """
+
+# An evidence key of benefits or households: their refs, cut (and made unique by a hash)
+# where they would not fit the column.
+EVIDENCE_KEY = (
+    "CASE WHEN length({key}) <= 200 THEN {key} ELSE left({key}, 160) || '~' || md5({key}) END"
+)
 
 # The rows of one list (a chunk of its id range) against the beneficiaries they concern.
 # `named` (NAMED_SQL, a table of its own so that the planner knows how few they are, made by
@@ -92,12 +103,17 @@ SELECT lr.id AS list_row_id, lr.event_date, lr.value, p.id AS subject_id
 FROM crosscheck_listrow lr
 JOIN people_person p ON p.id_number = lr.id_number
 WHERE lr.id BETWEEN %(lo)s AND %(hi)s
-ORDER BY p.id;  -- the lookups of their households and entitlements then go in index order
+ORDER BY p.id;  -- the lookups of their households and benefits then go in index order
 SET LOCAL enable_bitmapscan = on;
 ANALYZE crosscheck_named;
 """
 
-LIST_SQL = f"""
+# The registry's SQL (benefits, household ties) is a UNION ALL of the apps' queries, on whose
+# columns PostgreSQL keeps no statistics: joined on them, it would guess millions of rows and
+# hash whole tables. Each lookup is therefore a LATERAL subquery behind OFFSET 0, whose
+# condition (this person, this household) goes down into every app's query and is planned
+# there, with that table's statistics and indexes: a few index probes per hit.
+LIST_SQL = """
 WITH named AS (
     SELECT * FROM crosscheck_named
 ), rules AS MATERIALIZED (
@@ -109,101 +125,139 @@ WITH named AS (
   UNION ALL
     SELECT r.id, n.list_row_id, n.event_date, n.value, n.subject_id, other.person_id
     FROM named n JOIN rules r ON r.reach <> 'person'
-    JOIN relief_householdmember m ON m.person_id = n.subject_id
-    JOIN relief_householdmember other
-      ON other.household_id = m.household_id AND other.person_id <> n.subject_id
+    CROSS JOIN LATERAL (
+        SELECT t.source, t.household_id FROM ({households}) AS t
+        WHERE t.person_id = n.subject_id AND t.member OFFSET 0
+    ) AS m
+    CROSS JOIN LATERAL (
+        SELECT t.person_id FROM ({households}) AS t
+        WHERE t.household_id = m.household_id AND t.source = m.source AND t.member
+          AND t.person_id <> n.subject_id
+        OFFSET 0
+    ) AS other
 )
-INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+INSERT INTO crosscheck_warning ({columns})
 SELECT r.id, r.kind, r.severity, h.person_id, h.subject_id, min(e.area_id), h.list_row_id, '',
-       jsonb_build_object('entitlements', array_agg(e.id ORDER BY e.id)),
-       r.suggested_action, {SUGGESTED_MONTH}, %(run)s, now(), 'open', '', '', '{{}}'
+       jsonb_build_object('benefits', array_agg({ref} {order})),
+       r.suggested_action, {suggested_month}, %(run)s, now(), 'open', '', '', '{{}}'
 FROM hits h
 JOIN crosscheck_matchrule r ON r.id = h.rule_id
-JOIN relief_entitlement e ON e.person_id = h.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+CROSS JOIN LATERAL (
+    SELECT b.* FROM ({open}) AS b WHERE b.person_id = h.person_id OFFSET 0
+) AS e
 JOIN areas_area ea ON ea.id = e.area_id
-WHERE e.area_id = ANY (%(areas)s)
+WHERE e.area_id = ANY (%(areas)s) AND {rule_program}
   AND (r.threshold_name = '' OR h.value::numeric > coalesce(
-        CASE WHEN r.threshold_name = 'relief_dibao' THEN {RELIEF_DIBAO} ELSE {THRESHOLD} END,
+        CASE WHEN r.threshold_name LIKE '{standard}%%' THEN {standard_threshold}
+             ELSE {threshold} END,
         -1))
 GROUP BY r.id, h.person_id, h.subject_id, h.list_row_id, h.event_date
 ON CONFLICT (person_id, list_row_id, rule_id) WHERE list_row_id IS NOT NULL DO NOTHING
-"""  # noqa: S608 - only our own constants are formatted in
+"""
 
-# One person holding more than one open entitlement among a rule's programs: the same
-# program twice, or programs that exclude each other (dibao and extreme-poverty support).
-DUPLICATE_BENEFIT_SQL = f"""
-INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+# One person holding more than one open benefit among a rule's programs: the same program
+# twice, or programs that exclude each other (dibao and extreme-poverty support).
+DUPLICATE_BENEFIT_SQL = """
+INSERT INTO crosscheck_warning ({columns})
 SELECT r.id, r.kind, r.severity, e.person_id, e.person_id, min(e.area_id), NULL,
-       'entitlements:' || string_agg(e.id::text, ',' ORDER BY e.id),
-       jsonb_build_object('entitlements', array_agg(e.id ORDER BY e.id),
-                          'programs', array_agg(e.program ORDER BY e.id)),
+       {key},
+       jsonb_build_object('benefits', array_agg({ref} {order}),
+                          'programs', array_agg(e.program {order})),
        r.suggested_action, %(next_month)s, %(run)s, now(), 'open', '', '', '{{}}'
 FROM crosscheck_matchrule r
-JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN ({open}) AS e ON {rule_program}
 WHERE r.kind = 'duplicate_benefit' AND r.active
-  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {IN_RUN_AREA}
+  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {in_run_area}
 GROUP BY r.id, e.person_id
 HAVING count(*) > 1
 ON CONFLICT DO NOTHING
-"""  # noqa: S608 - only our own constants are formatted in
+"""
 
 # One person tied to two households: a member of one and paid for another, or (should the
 # one-household rule ever be relaxed) a member of two.
-DUPLICATE_HOUSEHOLD_SQL = f"""
+DUPLICATE_HOUSEHOLD_SQL = """
 WITH ties AS (
-    SELECT m.person_id, m.household_id FROM relief_householdmember m
-    WHERE m.person_id BETWEEN %(lo)s AND %(hi)s
-  UNION
-    SELECT e.person_id, e.household_id FROM relief_entitlement e
-    WHERE e.household_id IS NOT NULL AND {OPEN_ENTITLEMENT}
-      AND e.person_id BETWEEN %(lo)s AND %(hi)s
+    SELECT DISTINCT t.person_id, t.source, t.household_id
+    FROM ({households}) AS t
+    WHERE t.person_id BETWEEN %(lo)s AND %(hi)s
 ), doubled AS (
-    SELECT person_id, array_agg(household_id ORDER BY household_id) AS households
+    SELECT person_id,
+           array_agg(source || ':' || household_id ORDER BY source, household_id) AS households
     FROM ties GROUP BY person_id HAVING count(*) > 1
 )
-INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+INSERT INTO crosscheck_warning ({columns})
 SELECT r.id, r.kind, r.severity, d.person_id, d.person_id, min(e.area_id), NULL,
-       'households:' || array_to_string(d.households, ','),
+       {key},
        jsonb_build_object('households', d.households,
-                          'entitlements', array_agg(e.id ORDER BY e.id)),
+                          'benefits', array_agg({ref} {order})),
        r.suggested_action, %(next_month)s, %(run)s, now(), 'open', '', '', '{{}}'
 FROM doubled d
 JOIN crosscheck_matchrule r ON r.kind = 'duplicate_household' AND r.active
-JOIN relief_entitlement e ON e.person_id = d.person_id AND {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
-WHERE {IN_RUN_AREA}
+JOIN ({open}) AS e ON e.person_id = d.person_id AND {rule_program}
+WHERE {in_run_area}
 GROUP BY r.id, d.person_id, d.households
 ON CONFLICT DO NOTHING
-"""  # noqa: S608 - only our own constants are formatted in
+"""
 
 # Age events from the birth date in the ID number: a beneficiary of one of the rule's programs
 # who reaches the rule's age by the end of the month after the run's date (so the caseworker
-# can act before that month's payroll). Suggested month: the month after the birthday.
-AGE_SQL = f"""
-INSERT INTO crosscheck_warning ({WARNING_COLUMNS})
+# can act before that month's payroll), unless a source states the rule's exemption about
+# them (a child in full-time education). Suggested month: the month after the birthday.
+AGE_SQL = """
+INSERT INTO crosscheck_warning ({columns})
 SELECT r.id, r.kind, r.severity, p.id, p.id, min(e.area_id), NULL, 'age:' || r.age_years,
        jsonb_build_object('age', r.age_years, 'birth_date', p.birth_date,
-                          'birthday', b.day, 'entitlements', array_agg(e.id ORDER BY e.id)),
+                          'birthday', b.day, 'benefits', array_agg({ref} {order})),
        r.suggested_action, (date_trunc('month', b.day) + interval '1 month')::date,
        %(run)s, now(), 'open', '', '', '{{}}'
 FROM crosscheck_matchrule r
-JOIN relief_entitlement e ON {OPEN_ENTITLEMENT} AND {RULE_PROGRAM}
+JOIN ({open}) AS e ON {rule_program}
 JOIN people_person p ON p.id = e.person_id
 CROSS JOIN LATERAL (
     SELECT (p.birth_date + make_interval(years => r.age_years))::date AS day
 ) AS b
 WHERE r.kind = 'age' AND r.active AND r.age_years IS NOT NULL
-  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {IN_RUN_AREA}
+  AND e.person_id BETWEEN %(lo)s AND %(hi)s AND {in_run_area}
   AND b.day <= %(horizon)s
+  AND (r.unless_fact = '' OR NOT EXISTS (
+        SELECT 1 FROM ({facts}) AS f WHERE f.person_id = p.id AND f.fact = r.unless_fact))
 GROUP BY r.id, p.id, b.day
 ON CONFLICT DO NOTHING
-"""  # noqa: S608 - only our own constants are formatted in
+"""
 
-STEP_SQL = {
-    "lists": LIST_SQL,
-    "duplicate_benefit": DUPLICATE_BENEFIT_SQL,
-    "duplicate_household": DUPLICATE_HOUSEHOLD_SQL,
-    "age": AGE_SQL,
-}
+
+def step_sql(step: str) -> str:
+    """The statement of a step, over the benefits and households registered now."""
+    households = benefits.households_sql()
+    parts = {
+        "columns": WARNING_COLUMNS,
+        "open": benefits.open_sql(),
+        "households": households,
+        "facts": benefits.facts_sql(),
+        "ref": BENEFIT_REF,
+        "order": BENEFIT_ORDER,
+        "rule_program": RULE_PROGRAM,
+        "in_run_area": IN_RUN_AREA,
+    }
+    if step == "lists":
+        return LIST_SQL.format(
+            **parts,
+            suggested_month=SUGGESTED_MONTH,
+            standard=MatchRule.STANDARD_PREFIX,
+            standard_threshold=STANDARD_THRESHOLD.format(
+                prefix_length=len(MatchRule.STANDARD_PREFIX) + 1, households=households
+            ),
+            threshold=THRESHOLD,
+        )
+    if step == "duplicate_benefit":
+        key = f"'benefits:' || string_agg({BENEFIT_REF}, ',' {BENEFIT_ORDER})"
+        return DUPLICATE_BENEFIT_SQL.format(**parts, key=EVIDENCE_KEY.format(key=key))
+    if step == "duplicate_household":
+        key = "'households:' || array_to_string(d.households, ',')"
+        return DUPLICATE_HOUSEHOLD_SQL.format(**parts, key=EVIDENCE_KEY.format(key=key))
+    return AGE_SQL.format(**parts)
+
+
 CHECK_STEPS = {
     MatchRun.Check.LISTS: ["lists"],
     MatchRun.Check.DUPLICATES: ["duplicate_benefit", "duplicate_household"],
@@ -251,7 +305,8 @@ def run_lists(run: MatchRun) -> list[int]:
 def plan(run: MatchRun) -> list[Chunk]:
     """The chunks of a run: list rows by id range, people by id range."""
     chunks: list[Chunk] = []
-    active_kinds = set(MatchRule.objects.filter(active=True).values_list("kind", flat=True))
+    active_kinds = {rule.kind for rule in MatchRule.objects.filter(active=True) if rule.in_effect}
+    people: tuple[int, int] | None = None
     for check in run.checks:
         for step in CHECK_STEPS[MatchRun.Check(check)]:
             if not active_kinds & set(STEP_KINDS[step]):
@@ -263,16 +318,27 @@ def plan(run: MatchRun) -> list[Chunk]:
                         hi = min(lo + LIST_CHUNK_ROWS - 1, base + lst.last_row)
                         chunks.append(Chunk(step, lo, hi))
                 continue
-            from relief.models import Entitlement
-
-            bounds = Entitlement.objects.exclude(status=Entitlement.Status.STOPPED).aggregate(
-                lo=Min("person_id"), hi=Max("person_id")
-            )
-            if bounds["lo"] is None:
-                continue
-            for lo in range(bounds["lo"], bounds["hi"] + 1, PEOPLE_CHUNK_IDS):
-                chunks.append(Chunk(step, lo, min(lo + PEOPLE_CHUNK_IDS - 1, bounds["hi"])))
+            people = people or _beneficiary_ids()
+            first, last = people
+            for lo in range(first, last + 1, PEOPLE_CHUNK_IDS):
+                chunks.append(Chunk(step, lo, min(lo + PEOPLE_CHUNK_IDS - 1, last)))
     return chunks
+
+
+def _beneficiary_ids() -> tuple[int, int]:
+    """The lowest and highest person id with an open benefit ((1, 0) when there is none): one
+    index probe at each end per source."""
+    sources = benefits.sources()
+    if not sources:
+        return 1, 0
+    per_source = "\nUNION ALL\n".join(
+        f"SELECT min(b.person_id) AS lo, max(b.person_id) AS hi FROM ({s.open_sql}) AS b"  # noqa: S608
+        for s in sources
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(lo), max(hi) FROM ({per_source}) AS bounds")  # noqa: S608
+        lo, hi = cursor.fetchone()
+    return (lo, hi) if lo is not None else (1, 0)
 
 
 def run_chunk(run: MatchRun, chunk: Chunk) -> int:
@@ -295,13 +361,15 @@ def run_chunk(run: MatchRun, chunk: Chunk) -> int:
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        # the hits are few: look their households and entitlements up by index rather than
+        # few rows per statement: compiling a plan costs more than running it
+        cursor.execute("SET LOCAL jit = off")
+        # the hits are few: look their households and benefits up by index rather than
         # hash whole tables (the default cost of a random read assumes spinning disks)
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         if chunk.step == "lists":
             cursor.execute(NAMED_SQL, params)
         named = time.monotonic()
-        cursor.execute(STEP_SQL[chunk.step], params)
+        cursor.execute(step_sql(chunk.step), params)
         created = max(cursor.rowcount, 0)
         MatchRun.objects.filter(pk=run.pk).update(
             chunks_done=F("chunks_done") + 1, warnings_created=F("warnings_created") + created

@@ -2,9 +2,10 @@
 
 A list (ExternalList) is loaded into ListRow (its valid rows) and RejectedRow (the others, by
 row number). A run (MatchRun) matches the loaded lists and the checks without files against
-everyone with an open entitlement, set-based in SQL, and inserts one Warning per (person,
-list row, rule) — or per (person, rule, evidence key) for checks without a list row — so that
-a rerun never raises the same warning twice and a dismissed warning stays dismissed.
+everyone with an open benefit in any app (civil_affairs/benefits.py), set-based in SQL, and
+inserts one Warning per (person, list row, rule) — or per (person, rule, evidence key) for
+checks without a list row — so that a rerun never raises the same warning twice and a
+dismissed warning stays dismissed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civil_affairs import benefits
 from civil_affairs.core.models import TimeStampedModel
 
 from .kinds import LIST_KINDS, Kind
@@ -32,7 +34,7 @@ class Severity(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    """What happens to the entitlements a confirmed warning concerns."""
+    """What happens to the benefits a confirmed warning concerns."""
 
     STOP = "stop", _("Stop")
     SUSPEND = "suspend", _("Suspend")
@@ -313,17 +315,18 @@ class MatchRule(TimeStampedModel):
         default=Reach.PERSON,
         help_text=_("Household-wide rules reach the beneficiaries in the household of the person."),
     )
-    RELIEF_DIBAO = "relief_dibao"  # relief's dibao standard for the area and date
+    # A standard as the threshold: "standard:<kind>" (the pension rule: "standard:dibao"), the
+    # row of the beneficiary's area (and household variant) valid on the list's date.
+    STANDARD_PREFIX = "standard:"
 
     threshold_name = models.CharField(
         _("threshold"),
-        max_length=30,
-        choices=[
-            *Threshold.Name.choices,
-            (RELIEF_DIBAO, _("Dibao standard (relief's standards table)")),
-        ],
+        max_length=60,
         blank=True,
-        help_text=_("Only rows whose value is above this threshold are hits."),
+        help_text=_(
+            "Only rows whose value is above this threshold are hits: a threshold of the "
+            "thresholds table, or a standard."
+        ),
     )
     age_years = models.PositiveSmallIntegerField(
         _("age"), null=True, blank=True, help_text=_("Age events: the age that ends or changes.")
@@ -333,6 +336,15 @@ class MatchRule(TimeStampedModel):
         max_length=10,
         choices=EffectiveBasis.choices,
         default=EffectiveBasis.EVENT,
+    )
+    unless_fact = models.CharField(
+        _("except for"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Age events: no warning for a person of whom a paying app states this fact "
+            "(in_full_time_education: a child still in full-time school)."
+        ),
     )
     escalate_after_days = models.PositiveSmallIntegerField(
         _("flag for supervisors after (days)"),
@@ -349,6 +361,20 @@ class MatchRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def unregistered_programs(self) -> builtins.list[str]:
+        """The programs it names that no app pays benefits of (yet)."""
+        return sorted(set(self.programs) - benefits.programs())
+
+    @property
+    def in_effect(self) -> bool:
+        """Active, and (when it names programs) one of them is paid by a registered app: a
+        rule for programs no app pays yet (the age events before the allowances exist)
+        matches no one and becomes effective when such an app registers its benefits."""
+        return self.active and (
+            not self.programs or len(self.unregistered_programs) < len(set(self.programs))
+        )
 
 
 class MatchRun(models.Model):
@@ -520,7 +546,7 @@ class Warning(models.Model):
         _("outcome"),
         default=dict,
         blank=True,
-        help_text=_("What confirming it changed: entitlements and overpayments."),
+        help_text=_("What confirming it changed: benefits and overpayments."),
     )
     history = HistoricalRecords()
 

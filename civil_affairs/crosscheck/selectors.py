@@ -23,6 +23,7 @@ from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from civil_affairs import benefits
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import first_of_month
@@ -31,7 +32,15 @@ from civil_affairs.payments.models import program_label as payments_program_labe
 
 from . import consequences
 from .kinds import default_mapping, field_label
-from .models import ColumnMapping, ExternalList, ListRow, MatchRun, RejectedRow, Warning
+from .models import (
+    Action,
+    ColumnMapping,
+    ExternalList,
+    ListRow,
+    MatchRun,
+    RejectedRow,
+    Warning,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -83,7 +92,10 @@ def warning_queue(*, user: Any, filters: QueueFilter | None = None) -> QuerySet[
         except ValidationError:
             warnings = warnings.filter(person__name__startswith=f.q.strip())
     if f.mine:
-        warnings = warnings.filter(person__memberships__household__caseworker=user)
+        mine = Q(pk__in=[])
+        for people in benefits.caseworker_people(user):
+            mine |= Q(person_id__in=people)
+        warnings = warnings.filter(mine)
     severity_order = {"high": 0, "medium": 1, "low": 2}
     return warnings.annotate(
         severity_rank=Case(
@@ -128,52 +140,55 @@ def warnings_by_ids(*, user: Any, ids: list[int]) -> list[Warning]:
     return list(policy.scope(user, Warning.objects.all()).filter(pk__in=ids))
 
 
+@dataclass(frozen=True)
+class BenefitRow:
+    benefit: benefits.Benefit
+    area_name: str
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    household: benefits.Household
+    members: list[benefits.Member]  # empty when the user may not see them
+    elsewhere: bool  # registered outside the user's areas
+
+
 @dataclass
 class CaseView:
-    """The case side of a warning: the beneficiary, their household and benefits.
+    """The case side of a warning: the beneficiary's benefits in every app, their households
+    and payments.
 
     Everything about the warned person is shown, wherever in the county it is paid: a
     caseworker cannot resolve "paid twice" without seeing both payments. Their household's
     members are other people, shown only to a user whose areas include that household;
-    otherwise `household_elsewhere` says where it is registered."""
+    otherwise `elsewhere` says where it is registered."""
 
-    entitlements: list[Any]
-    affected: list[Any]
-    household: Any | None
-    members: list[Any]
+    benefits: list[BenefitRow]
+    affected: list[BenefitRow]
+    households: list[HouseholdRow]
     payments: list[Any]
-    household_elsewhere: bool = False
 
 
 def warning_case(*, user: Any, warning: Warning) -> CaseView:
-    from relief.models import Entitlement, HouseholdMember
-
-    entitlements = list(
-        Entitlement.objects.filter(person_id=warning.person_id)
-        .select_related("area")
-        .prefetch_related("periods")
-        .order_by("program", "-start_month")
-    )
-    membership = (
-        HouseholdMember.objects.filter(person_id=warning.person_id)
-        .select_related("household__area")
-        .first()
-    )
-    members = []
-    household = None
-    elsewhere = False
-    if membership is not None:
-        household = membership.household
-        elsewhere = not policy.may(user, "household.view", household)
-        if not elsewhere:
-            members = list(household.members.select_related("person").order_by("pk"))
+    found = benefits.open_benefits([warning.person_id])
+    names = dict(Area.objects.filter(pk__in={b.area_id for b in found}).values_list("pk", "name"))
+    rows = [BenefitRow(benefit=b, area_name=names.get(b.area_id, "")) for b in found]
+    affected = {b.ref for b in consequences.affected_benefits(warning, among=found)}
+    households = []
+    for household in benefits.households_of(warning.person_id):
+        elsewhere = not policy.may(user, household.view_action, area=household.area)
+        households.append(
+            HouseholdRow(
+                household=household,
+                members=[] if elsewhere else household.members,
+                elsewhere=elsewhere,
+            )
+        )
     return CaseView(
-        entitlements=entitlements,
-        affected=consequences.affected_entitlements(warning),
-        household=household,
-        members=members,
+        benefits=rows,
+        affected=[row for row in rows if row.benefit.ref in affected],
+        households=households,
         payments=_recent_payments(warning),
-        household_elsewhere=elsewhere,
     )
 
 
@@ -195,6 +210,19 @@ def overpayments_of(warning: Warning) -> list[dict[str, Any]]:
     return [
         {**o, "program_label": payments_program_label(o.get("program") or "")}
         for o in warning.outcome.get("overpayments", [])
+    ]
+
+
+def changes_of(warning: Warning) -> list[dict[str, Any]]:
+    """What confirming the warning changed, benefit by benefit, with the programs' names."""
+    actions = dict(Action.choices)
+    return [
+        {
+            **c,
+            "program_label": payments_program_label(c.get("program") or ""),
+            "action_label": actions.get(c.get("action") or "", c.get("action") or ""),
+        }
+        for c in warning.outcome.get("benefits", [])
     ]
 
 

@@ -7,6 +7,7 @@ Celery work with `transaction.on_commit`. Pages, the API, the admin and the task
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +25,7 @@ from civil_affairs.core import status
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.validators import clean_text
-from civil_affairs.payments import providers
+from civil_affairs.standards import registry as standards_registry
 
 from . import consequences, loading
 from .kinds import LIST_KINDS, Kind, fields_of
@@ -266,16 +267,17 @@ def warnings_confirm(
     action: str,
     effective_month: datetime.date,
     new_amount: Decimal | None = None,
-    entitlement_ids: Sequence[int] | None = None,
+    benefit_refs: Sequence[str] | None = None,
     note: str = "",
 ) -> Resolution:
     """Confirm warnings (one, or several with identical evidence).
 
-    The entitlements each concerns (its beneficiary's open entitlements of the rule's
-    programs) stop, are suspended or change amount from `effective_month` through relief's
-    services; `entitlement_ids` narrows those of the first warning (the one the caseworker
-    opened), the others each keep all theirs. What was paid from that month and is no longer
-    due is registered as overpayments to recover (payments' ledger).
+    The benefits each concerns (its beneficiary's open benefits of the rule's programs, in
+    any app) stop, are suspended or change amount from `effective_month` through their
+    sources' services (civil_affairs/benefits.py); `benefit_refs` narrows those of the first
+    warning (the one the caseworker opened), the others each keep all theirs. What was paid
+    from that month and is no longer due is registered as overpayments to recover, per
+    program (payments' ledger).
     """
     errors: dict[str, list[str]] = {}
     try:
@@ -295,8 +297,8 @@ def warnings_confirm(
             new_amount = to_yuan(new_amount)
     if errors:
         raise ValidationError(errors)
-    if action != Action.KEEP and entitlement_ids is not None and not entitlement_ids:
-        raise ValidationError({"entitlements": _("Tick the entitlements to change.")})
+    if action != Action.KEEP and benefit_refs is not None and not benefit_refs:
+        raise ValidationError({"benefits": _("Tick the benefits to change.")})
     locked = _lock_open(actor, warnings)
     if action == Action.KEEP and any(w.suggested_action != Action.REVIEW for w in locked):
         raise ValidationError(
@@ -310,12 +312,12 @@ def warnings_confirm(
     now = timezone.now()
     opened = warnings[0].pk if warnings else None
     for warning in locked:
-        entitlements = consequences.affected_entitlements(warning)
-        if entitlement_ids is not None and warning.pk == opened:
-            entitlements = [e for e in entitlements if e.pk in set(entitlement_ids)]
-        if action != Action.KEEP and not entitlements:
+        affected = consequences.affected_benefits(warning)
+        if benefit_refs is not None and warning.pk == opened:
+            affected = [b for b in affected if b.ref in set(benefit_refs)]
+        if action != Action.KEEP and not affected:
             raise ValidationError(
-                _("%(person)s has no open entitlement this warning concerns any more.")
+                _("%(person)s has no open benefit this warning concerns any more.")
                 % {"person": warning.person.name}
             )
         reason = _("Cross-check: %(rule)s (%(evidence)s)") % {
@@ -327,7 +329,7 @@ def warnings_confirm(
         changed, overpaid = consequences.apply(
             actor=actor,
             warning=warning,
-            entitlements=entitlements if action != Action.KEEP else [],
+            affected=affected if action != Action.KEEP else [],
             action=action,
             effective_month=effective_month,
             new_amount=new_amount,
@@ -342,7 +344,7 @@ def warnings_confirm(
         warning.new_amount = new_amount if action == Action.CHANGE_AMOUNT else None
         warning.resolution_note = note
         warning.outcome = {
-            "entitlements": changed,
+            "benefits": changed,
             "overpayments": [consequences.overpayment_dict(o) for o in overpaid],
         }
         consequences.record_death(actor=actor, warning=warning)
@@ -354,8 +356,23 @@ def warnings_confirm(
 # ---- rules and thresholds (the admin) ------------------------------------------------------
 
 
-def _known_programs() -> set[str]:
-    return {p.program for p in providers.all_providers()}
+PROGRAM_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def threshold_choices() -> list[tuple[str, Any]]:
+    """What a rule may compare a list's value with: a threshold of the thresholds table, or a
+    standard in yuan of any app's kinds ("standard:<kind>")."""
+    return [
+        *Threshold.Name.choices,
+        *[
+            (
+                f"{MatchRule.STANDARD_PREFIX}{kind.code}",
+                _("Standard: %(kind)s") % {"kind": kind.label},
+            )
+            for kind in standards_registry.all_kinds()
+            if kind.unit == standards_registry.Unit.YUAN
+        ],
+    ]
 
 
 @transaction.atomic
@@ -370,23 +387,32 @@ def rule_save(*, actor: Any, rule: MatchRule) -> MatchRule:
 
 
 def rule_check(*, rule: MatchRule) -> None:
-    """The rules a rule must follow; raises ValidationError naming the field."""
+    """The rules a rule must follow; raises ValidationError naming the field.
+
+    A rule may name programs no app pays yet: it stays out of effect (it matches no one)
+    until an app registers benefits of one of them (MatchRule.in_effect)."""
     errors: dict[str, list[str]] = {}
-    unknown = set(rule.programs) - _known_programs()
-    if unknown and rule.active:
+    bad = [code for code in rule.programs if not PROGRAM_CODE.match(code)]
+    if bad:
         errors["programs"] = [
             _(
-                "No paying program is registered as %(codes)s; an active rule must name programs "
-                "that exist (known: %(known)s)."
+                "A program code is lower-case letters, digits and underscores (such as "
+                "old_age_allowance): %(codes)s is not."
             )
-            % {"codes": ", ".join(sorted(unknown)), "known": ", ".join(sorted(_known_programs()))}
+            % {"codes": ", ".join(bad)}
         ]
     if rule.kind == Kind.AGE and not rule.age_years:
         errors["age_years"] = [_("An age rule needs the age.")]
     if rule.kind != Kind.AGE and rule.age_years:
         errors["age_years"] = [_("Only age rules have an age.")]
+    if rule.kind != Kind.AGE and rule.unless_fact:
+        errors["unless_fact"] = [_("Only age rules have an exception.")]
     if rule.threshold_name and rule.kind not in LIST_KINDS:
         errors["threshold_name"] = [_("Only rules on lists compare a value with a threshold.")]
+    elif rule.threshold_name and rule.threshold_name not in dict(threshold_choices()):
+        errors["threshold_name"] = [
+            _("Choose a threshold of the thresholds table or a standard in yuan.")
+        ]
     if rule.kind not in LIST_KINDS and rule.reach != MatchRule.Reach.PERSON:
         errors["reach"] = [_("Checks without files concern the person only.")]
     if rule.kind == Kind.AGE and rule.effective_basis != MatchRule.EffectiveBasis.BIRTHDAY:

@@ -20,6 +20,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.http import safe_next
 from civil_affairs.core.spreadsheet import Echo, cell_safe_value
+from civil_affairs.payments.models import program_label
 from civil_affairs.people.services import export_logged
 
 from . import selectors, services
@@ -123,6 +124,10 @@ def _detail(
             "evidence_fields": evidence_fields,
             "identical": identical,
             "overpayments": selectors.overpayments_of(warning),
+            "changes": selectors.changes_of(warning),
+            "evidence_programs": [
+                program_label(p) for p in warning.evidence.get("programs", []) if p
+            ],
             "confirm": confirm or ConfirmForm(warning=warning, affected=case.affected),
             "dismiss": dismiss or DismissForm(),
             "may_resolve": warning.status == Warning.Status.OPEN
@@ -150,7 +155,7 @@ def warning_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 action=data["action"],
                 effective_month=data["effective_month"],
                 new_amount=data["new_amount"],
-                entitlement_ids=[int(i) for i in data["entitlements"]],
+                benefit_refs=data["benefits"],
                 note=data["note"],
             )
         except ValidationError as exc:

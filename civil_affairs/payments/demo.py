@@ -1,8 +1,10 @@
-"""Demo data of payments, made through the services on top of relief's demo cases.
+"""Demo data of payments, made through the services on top of the domain apps' demo cases
+(seed_demo loads those first; this module knows them only through the registries).
 
-The fund receives its 2026 allocations; the first month with benefits to pay gets a payroll
-that went all the way through (approved, sent to the bank, one row failed with the bank's
-reason, waiting to be corrected and reissued); the month after has a draft to submit.
+The fund receives its 2026 allocations, for every monthly program registered; the first
+month with benefits to pay gets a payroll that went all the way through (approved, sent to
+the bank, one row failed with the bank's reason, waiting to be corrected and reissued); the
+month after has a draft to submit.
 Idempotent: nothing is added when a payroll exists already.
 """
 
@@ -13,21 +15,26 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Min
+from django.db import connection
 
+from civil_affairs import benefits
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months
 from civil_affairs.people import services as people_services
+from civil_affairs.people.models import Person
 
-from . import bankfile, services
+from . import bankfile, providers, services
 from .models import LedgerEntry, Payment, Payroll
 
-ALLOCATIONS = [
-    ("dibao", "300000.00", "桃财社〔2026〕12号"),
-    ("extreme_poverty", "150000.00", "桃财社〔2026〕13号"),
-    ("disability_living", "30000.00", "桃财社〔2026〕14号"),
-    ("disability_care", "30000.00", "桃财社〔2026〕14号"),
-]
+# The county's 2026 allocations of the programs it funds most; every other registered
+# program gets the default one.
+ALLOCATIONS = {
+    "dibao": ("300000.00", "桃财社〔2026〕12号"),
+    "extreme_poverty": ("150000.00", "桃财社〔2026〕13号"),
+    "disability_living": ("30000.00", "桃财社〔2026〕14号"),
+    "disability_care": ("30000.00", "桃财社〔2026〕14号"),
+}
+DEFAULT_ALLOCATION = ("50000.00", "桃财社〔2026〕15号")
 
 
 def _user(username: str) -> Any:
@@ -38,7 +45,7 @@ def _generate(actor: Any, month: datetime.date) -> Payroll:
     """Generate in this process (the demo runs before any worker); the queued chord that
     follows finds every chunk done and changes nothing."""
     payroll = services.payroll_generate(
-        actor=actor, month=month, programs=[p for p, _a, _r in ALLOCATIONS]
+        actor=actor, month=month, programs=[p.program for p in providers.all_providers()]
     )
     for chunk in payroll.chunks.all():
         services.payroll_chunk_generate(chunk_id=chunk.pk)
@@ -47,19 +54,23 @@ def _generate(actor: Any, month: datetime.date) -> Payroll:
     return payroll
 
 
+def _beneficiaries() -> list[int]:
+    """Ids of the people with an open benefit in any app."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT b.person_id FROM ({benefits.open_sql()}) AS b "  # noqa: S608
+            "ORDER BY b.person_id"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def load(areas: dict[str, Area]) -> None:
-    relief_demo: Any
-    try:
-        from relief import demo as relief_demo
-    except ImportError:  # pragma: no cover - relief always has its demo
-        relief_demo = None
-    if relief_demo is not None:
-        relief_demo.load(areas)  # payments' demo pays relief's cases (idempotent)
     if Payroll.objects.exists():
         return
     admin, finance, approver = _user("admin"), _user("finance"), _user("approver")
     if not LedgerEntry.objects.exists():
-        for program, amount, reference in ALLOCATIONS:
+        for program in [p.program for p in providers.all_providers()]:
+            amount, reference = ALLOCATIONS.get(program, DEFAULT_ALLOCATION)
             services.ledger_allocate(
                 actor=finance,
                 program=program,
@@ -69,14 +80,12 @@ def load(areas: dict[str, Area]) -> None:
                 area=areas["430922"],
             )
 
-    from relief.models import Entitlement
-
-    active = Entitlement.objects.filter(status="active").select_related("person")
-    first = active.aggregate(first=Min("start_month"))["first"]
-    if first is None:
+    people = _beneficiaries()
+    found = benefits.open_benefits(people)
+    if not found:
         return
-    for entitlement in active.order_by("pk"):
-        person = entitlement.person
+    first = min(b.start_month for b in found)
+    for person in Person.objects.filter(pk__in=people).order_by("pk"):
         if not person.bank_account:
             people_services.person_update(
                 actor=admin,

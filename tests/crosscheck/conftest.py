@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from civil_affairs.crosscheck import loading, services
 from civil_affairs.crosscheck.kinds import default_mapping
@@ -42,6 +43,62 @@ def _default_rules(request: Any) -> None:
     )
     seed.add_rules(apps, None)
     seed.add_schedule(apps, None)
+    importlib.import_module("civil_affairs.crosscheck.migrations.0007_benefit_refs").rules_forward(
+        apps, None
+    )
+
+
+@pytest.fixture
+def celery_in_process() -> Any:
+    """The payroll engine's tasks run here (the worker tests use a real worker)."""
+    from civil_affairs.celery import app
+
+    old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = old
+
+
+def paid_payrolls(staff: Any, months: list[datetime.date], programs: list[str]) -> None:
+    """A payroll per month, approved, every row come back paid from the bank (the bank's
+    return file is payments' business)."""
+    from civil_affairs.payments.models import Payment
+    from tests.payments.factories import approved, generate
+
+    for month in months:
+        payroll = approved(generate(staff.finance, month=month, programs=programs), staff)
+        Payment.objects.filter(payroll=payroll).update(status=Payment.Status.PAID)
+
+
+@pytest.fixture
+def registry(monkeypatch: Any) -> dict[str, Any]:
+    """The benefit sources with relief's alone (apps merged later register theirs too: a test
+    of what is registered must not depend on them). Tests add their own to it."""
+    from civil_affairs import benefits
+
+    only = {key: s for key, s in benefits._sources.items() if key == "relief.entitlement"}
+    monkeypatch.setattr(benefits, "_sources", only)
+    return only
+
+
+@pytest.fixture
+def paying_app(registry: dict[str, Any], monkeypatch: Any, db: Any) -> Any:
+    """`paying_app("old_age_allowance")`: a paying app of the test's own (tests/crosscheck/
+    sources.py) registered with the benefits and the payroll, for the test only."""
+    from civil_affairs.payments import providers
+
+    from .sources import TABLE, Allowances
+
+    def install(*programs: str) -> Allowances:
+        with connection.cursor() as cursor:
+            cursor.execute(TABLE)
+        app = Allowances(programs)
+        registry[app.source().key] = app.source()
+        for provider in app.providers():
+            monkeypatch.setitem(providers._providers, provider.program, provider)
+        return app
+
+    return install
 
 
 def entitle(
@@ -66,6 +123,11 @@ def entitle(
         entitlement=entitlement, valid_from=start, monthly_amount=Decimal(amount)
     )
     return entitlement
+
+
+def ref(entitlement: Entitlement) -> str:
+    """The benefit ref of a relief entitlement, as warnings name it."""
+    return f"relief.entitlement:{entitlement.pk}"
 
 
 def household_of(head: Any, *others: Any, registered_type: str = "rural") -> Household:

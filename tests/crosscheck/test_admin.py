@@ -28,6 +28,7 @@ def _rule_form(rule, **changes):
         "reach": rule.reach,
         "threshold_name": rule.threshold_name,
         "age_years": rule.age_years or "",
+        "unless_fact": rule.unless_fact,
         "effective_basis": rule.effective_basis,
         "escalate_after_days": rule.escalate_after_days,
         "active": "on" if rule.active else "",
@@ -37,7 +38,7 @@ def _rule_form(rule, **changes):
     return {k: v for k, v in data.items() if v != ""}
 
 
-def test_default_rules_are_data(db):
+def test_default_rules_are_data(db, registry):
     death = MatchRule.objects.get(kind="death", reach="person")
     assert (death.suggested_action, death.severity, death.programs) == ("stop", "high", [])
     vehicle = MatchRule.objects.get(kind="vehicle")
@@ -46,8 +47,16 @@ def test_default_rules_are_data(db):
         "vehicle_value",
         "suspend",
     )
-    assert MatchRule.objects.get(kind="pension").threshold_name == "relief_dibao"
-    assert not MatchRule.objects.filter(kind="age", active=True).exists()  # apps not built yet
+    assert MatchRule.objects.get(kind="pension").threshold_name == "standard:dibao"
+    # the age rules are active, but no app pays their programs here: they match no one
+    ages = MatchRule.objects.filter(kind="age").order_by("age_years")
+    assert [(r.age_years, r.active, r.in_effect) for r in ages] == [
+        (18, True, False),
+        (80, True, False),
+        (90, True, False),
+        (100, True, False),
+    ]
+    assert ages[0].unless_fact == "in_full_time_education"
 
 
 def test_admin_changes_a_rule_and_history_records_who(staff, admin_client):
@@ -61,18 +70,35 @@ def test_admin_changes_a_rule_and_history_records_who(staff, admin_client):
     assert rule.history.first().history_user == staff.admin
 
 
-def test_admin_refuses_an_active_rule_on_an_unknown_program(admin_client):
+def test_the_rule_page_says_a_rule_on_unpaid_programs_is_not_in_effect(admin_client, registry):
     rule = MatchRule.objects.get(kind="age", age_years=80)
     url = f"/admin/crosscheck/matchrule/{rule.pk}/change/"
-    response = admin_client.post(url, _rule_form(rule, active="on"))
-    assert response.status_code == 200
-    assert "old_age_allowance" in response.content.decode()
-    rule.refresh_from_db()
-    assert rule.active is False
-    response = admin_client.post(url, _rule_form(rule, programs="disability_living", active="on"))
+    page = admin_client.get(url).content.decode()
+    assert "没有应用发放 old_age_allowance" in page  # no app pays it yet
+    listing = admin_client.get("/admin/crosscheck/matchrule/").content.decode()
+    assert "icon-no.svg" in listing.split(rule.name)[1].split("</tr>")[0]
+    # a program relief pays: in effect
+    response = admin_client.post(url, _rule_form(rule, programs="disability_living"))
     assert response.status_code == 302
     rule.refresh_from_db()
-    assert rule.active is True
+    assert (rule.programs, rule.in_effect) == (["disability_living"], True)
+    assert "是。" in admin_client.get(url).content.decode()
+
+
+def test_admin_refuses_a_malformed_program_code_and_a_threshold_that_is_not_one(admin_client):
+    rule = MatchRule.objects.get(kind="pension")
+    url = f"/admin/crosscheck/matchrule/{rule.pk}/change/"
+    response = admin_client.post(url, _rule_form(rule, programs="dibao,Old Age"))
+    assert response.status_code == 200
+    assert "Old Age" in response.content.decode()
+    response = admin_client.post(url, _rule_form(rule, threshold_name="standard:no_such_kind"))
+    assert response.status_code == 200
+    rule.refresh_from_db()
+    assert (rule.programs, rule.threshold_name) == (["dibao", "extreme_poverty"], "standard:dibao")
+    response = admin_client.post(url, _rule_form(rule, threshold_name="pension_monthly"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.threshold_name == "pension_monthly"
 
 
 def test_thresholds_are_entered_in_the_admin_without_overlaps(areas, admin_client):

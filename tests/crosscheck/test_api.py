@@ -196,7 +196,15 @@ def test_confirm_through_the_api(staff, raised):
         "stop",
         "2026-04",
     )
-    assert item["outcome"]["entitlements"][0]["entitlement"] == raised.dibao_a.pk
+    assert item["outcome"]["benefits"] == [
+        {
+            "ref": f"relief.entitlement:{raised.dibao_a.pk}",
+            "program": "dibao",
+            "action": "stop",
+            "from": "2026-04-01",
+            "amount": None,
+        }
+    ]
     raised.dibao_a.refresh_from_db()
     assert raised.dibao_a.status == "stopped"
 

@@ -11,44 +11,27 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from civil_affairs.celery import app
 from civil_affairs.crosscheck import services
 from civil_affairs.crosscheck.models import Warning
 from civil_affairs.payments.models import Overpayment, Payment
 from relief.models import Entitlement
 from tests.conftest import login
 from tests.factories import PersonFactory
-from tests.payments.factories import approved, beneficiary, generate
+from tests.payments.factories import beneficiary, generate
 
-from .conftest import csv_bytes, deaths, entitle, household_of, run, upload
+from .conftest import csv_bytes, deaths, entitle, household_of, paid_payrolls, ref, run, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 JAN, APR, MAY, JUN, JUL = (datetime.date(2026, m, 1) for m in (1, 4, 5, 6, 7))
-
-
-@pytest.fixture(autouse=True)
-def _celery_in_process():
-    """The payroll engine's tasks run here (the worker tests use a real worker)."""
-    old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = old
-
-
-def _paid_payrolls(staff, months):
-    for month in months:
-        payroll = approved(generate(staff.finance, month=month, programs=["dibao"]), staff)
-        # the bank's return file is payments' business: here every row came back paid
-        Payment.objects.filter(payroll=payroll).update(status=Payment.Status.PAID)
 
 
 def test_death_of_a_dibao_member_stops_the_benefit_and_lists_paid_months(staff, areas):
     """The issue's must-show: a death record dated 2026-03-10 for a dibao member."""
     member = beneficiary(areas.village_a, "dibao", "620.00", start=JAN)
     household_of(member)
-    _paid_payrolls(
-        staff, [JAN, datetime.date(2026, 2, 1), datetime.date(2026, 3, 1), APR, MAY, JUN]
+    paid_payrolls(
+        staff, [JAN, datetime.date(2026, 2, 1), datetime.date(2026, 3, 1), APR, MAY, JUN], ["dibao"]
     )
 
     deaths(staff.approver, areas.county, [(member, "2026-03-10")])
@@ -104,7 +87,7 @@ def test_confirm_through_the_page(staff, areas, beneficiaries):
         {
             "action": "stop",
             "effective_month": "2026-04",
-            "entitlements": [str(b.dibao_a.pk)],
+            "benefits": [ref(b.dibao_a)],
             "note": "殡葬管理所火化记录",
         },
     )
@@ -259,7 +242,7 @@ def test_a_lower_amount_lists_what_was_paid_above_it(staff, areas):
     each is to recover; a raise recovers nothing."""
     member = beneficiary(areas.village_a, "dibao", "620.00", start=JAN)
     household_of(member)
-    _paid_payrolls(staff, [JAN, APR, MAY, JUN])
+    paid_payrolls(staff, [JAN, APR, MAY, JUN], ["dibao"])
     header = ["身份证号码", "姓名", "工作单位"]
     upload(
         staff.approver,
@@ -285,7 +268,7 @@ def test_a_lower_amount_lists_what_was_paid_above_it(staff, areas):
     assert [o["amount"] for o in warning.outcome["overpayments"]] == ["320.00"] * 3
 
 
-def test_ticked_entitlements_are_the_opened_warnings_the_others_keep_theirs(
+def test_ticked_benefits_are_the_opened_warnings_the_others_keep_theirs(
     staff, areas, beneficiaries
 ):
     """Confirmed with its identical ones: only the head's dibao is ticked on the opened
@@ -306,7 +289,7 @@ def test_ticked_entitlements_are_the_opened_warnings_the_others_keep_theirs(
         {
             "action": "suspend",
             "effective_month": "2026-05",
-            "entitlements": [b.dibao_a.pk],
+            "benefits": [ref(b.dibao_a)],
             "also_identical": True,
         },
         content_type="application/json",

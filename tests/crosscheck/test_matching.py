@@ -11,7 +11,7 @@ from civil_affairs.crosscheck import services
 from civil_affairs.crosscheck.models import MatchRule, Threshold, Warning
 from tests.factories import PersonFactory
 
-from .conftest import csv_bytes, deaths, entitle, household_of, run, upload
+from .conftest import csv_bytes, deaths, entitle, household_of, ref, run, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_death_of_a_dibao_beneficiary_raises_one_warning(staff, areas, beneficia
     assert warning.severity == "high"
     assert warning.suggested_action == "stop"
     assert warning.suggested_month == datetime.date(2026, 4, 1)
-    assert warning.evidence["entitlements"] == [b.dibao_a.pk]
+    assert warning.evidence["benefits"] == [ref(b.dibao_a)]
     assert warning.status == "open"
 
 
@@ -143,7 +143,9 @@ def test_without_a_threshold_every_vehicle_is_a_hit(staff, areas, beneficiaries)
     assert Warning.objects.count() == 1
 
 
-def test_pension_is_compared_with_relief_dibao_standard(staff, areas, beneficiaries):
+def test_pension_is_compared_with_the_dibao_standard_of_the_households_type(
+    staff, areas, beneficiaries
+):
     from civil_affairs.standards.models import Standard
 
     b = beneficiaries
@@ -201,7 +203,8 @@ def test_dibao_and_extreme_poverty_together_is_one_warning(staff, areas, benefic
     assert warning.kind == "duplicate_benefit"
     assert warning.person == b.head_a
     assert warning.list_row is None
-    assert warning.evidence_key == f"entitlements:{b.dibao_a.pk},{extra.pk}"
+    assert warning.evidence_key == f"benefits:{ref(b.dibao_a)},{ref(extra)}"
+    assert warning.evidence["programs"] == ["dibao", "extreme_poverty"]
     assert warning.suggested_month == datetime.date(2026, 5, 1)  # the month after the run
     assert first.warnings_created == 1
     assert run(areas.county, checks=["duplicates"]).warnings_created == 0
@@ -215,7 +218,10 @@ def test_paid_for_another_household_than_the_one_lived_in(staff, areas, benefici
     warning = Warning.objects.get()
     assert warning.kind == "duplicate_household"
     assert warning.person == b.head_a
-    assert warning.evidence["households"] == sorted([b.house_a.pk, b.house_b.pk])
+    assert warning.evidence["households"] == [
+        f"relief.household:{pk}" for pk in sorted([b.house_a.pk, b.house_b.pk])
+    ]
+    assert warning.evidence["benefits"] == [ref(b.dibao_a)]
 
 
 def test_age_rule_hook_fires_once_when_the_age_is_reached(staff, areas):

@@ -6,6 +6,7 @@ from civil_affairs.core import demo
 from civil_affairs.payments import demo as payments_demo
 from civil_affairs.payments import selectors
 from civil_affairs.payments.models import LedgerEntry, Payment, Payroll
+from relief import demo as relief_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,7 @@ def test_demo_payrolls_ledger_and_failed_row():
     areas = demo.load_areas()
     demo.load_users(areas)
     demo.load_people(areas)
+    relief_demo.load(areas)  # seed_demo loads the domain apps' cases before payments' demo
     payments_demo.load(areas)
     payrolls = list(Payroll.objects.order_by("month"))
     assert [p.status for p in payrolls] == ["partly_failed", "draft"]

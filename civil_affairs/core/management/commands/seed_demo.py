@@ -1,6 +1,7 @@
 import importlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -15,7 +16,12 @@ class Command(BaseCommand):
         areas = demo.load_areas()
         demo.load_users(areas)
         demo.load_people(areas)
-        for config in apps.get_app_configs():
+        # the domain apps first: the shared apps' demos (a payroll, cross-check lists) work on
+        # what the domain apps registered and made, without importing them
+        configs = sorted(
+            apps.get_app_configs(), key=lambda config: config.name not in settings.DOMAIN_APPS
+        )
+        for config in configs:
             if config.name.startswith(("django", "rest_framework")) or config.name.endswith("core"):
                 continue
             try:
