@@ -75,7 +75,7 @@ def test_every_form_of_the_project_refuses_formulas_in_its_text_fields():
             continue
         for name, field in form_class.base_fields.items():
             if isinstance(field, forms.CharField) and not isinstance(
-                field.widget, forms.PasswordInput
+                field.widget, forms.PasswordInput | forms.HiddenInput
             ):
                 checked += 1
                 for formula in FORMULAS:
