@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "civil_affairs.standards",
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
+    "civil_affairs.imports",
     # domain apps
     *DOMAIN_APPS,
 ]
@@ -244,6 +245,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The staged import (civil_affairs/imports): the largest file and the most rows one upload may
+# have, and the number of rows above which a file is checked and saved by a Celery job.
+IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
+IMPORTS_JOB_ROWS = int(os.environ.get("IMPORTS_JOB_ROWS", "2000"))
 
 # django-import-export: the formats a bureau's staff use
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
