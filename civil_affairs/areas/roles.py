@@ -35,6 +35,7 @@ GOVERNANCE_VIEW = [
         "certificaterequest",
         "villagerules",
         "deliberation",
+        "deliberationstep",
         "disclosure",
     )
 ]
