@@ -160,12 +160,13 @@ def lottery_sales(*, user: Any, year: int | None = None) -> QuerySet[LotterySale
 
 def lottery_by_channel(*, user: Any, year: int) -> list[dict[str, Any]]:
     """Sales per channel in `year`, and the total."""
-    return list(
+    rows = (
         lottery_sales(user=user, year=year)
         .values("channel")
         .annotate(total=Sum("amount"))
         .order_by("channel")
     )
+    return [dict(row) for row in rows]
 
 
 def fund_uses(*, user: Any, year: int | None = None) -> QuerySet[FundUse]:
@@ -174,12 +175,13 @@ def fund_uses(*, user: Any, year: int | None = None) -> QuerySet[FundUse]:
 
 
 def fund_by_project(*, user: Any, year: int) -> list[dict[str, Any]]:
-    return list(
+    rows = (
         fund_uses(user=user, year=year)
         .values("project")
         .annotate(total=Sum("amount"), reached=Sum("beneficiaries"))
         .order_by("project")
     )
+    return [dict(row) for row in rows]
 
 
 # ---- the report's figures: (*, user, area, period) -> int | Decimal | None

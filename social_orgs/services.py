@@ -209,13 +209,20 @@ def organisation_change(
         changes["funds"] = clean_money(changes["funds"], "funds")
     if "members" in changes:
         changes["members"] = int(changes["members"] or 0)
-    for field in ("name", "legal_representative", "supervising_unit", "address", "business_scope"):
+    text_limits = {
+        "name": 200,
+        "legal_representative": 50,
+        "supervising_unit": 200,
+        "address": 200,
+        "business_scope": 500,
+    }
+    for field, limit in text_limits.items():
         if field in changes:
             changes[field] = clean_text(
                 changes[field],
                 field,
                 required=field in ("name", "legal_representative"),
-                max_length=Organisation._meta.get_field(field).max_length or 0,
+                max_length=limit,
             )
     if changes.get("supervising_unit") and organisation.direct_registration:
         raise ValidationError(
