@@ -141,7 +141,10 @@ def station_get(*, user: Any, pk: int) -> Station:
 
 def volunteers(*, user: Any) -> QuerySet[Volunteer]:
     return policy.scope(
-        user, Volunteer.objects.select_related("area").annotate(total_hours=Sum("services__hours"))
+        user,
+        Volunteer.objects.select_related("area")
+        .annotate(total_hours=Sum("services__hours"))
+        .order_by("area__code", "name", "pk"),
     )
 
 
