@@ -36,9 +36,9 @@ def test_the_register_form_shows_credit_code_errors_under_the_field(areas, offic
     )
     assert response.status_code == 200
     assert 'data-field="credit_code"' in response.text
-    assert "The check character of this credit code is wrong." in response.text
+    assert "统一社会信用代码的校验码错误。" in response.text
     response = client.post("/social_orgs/organisations/new/", _form(areas, org_type="3"))
-    assert "Foundation" in response.text
+    assert "但该组织为“基金会”" in response.text
     assert 'data-field="credit_code"' in response.text
     assert not Organisation.objects.exists()
     response = client.post("/social_orgs/organisations/new/", _form(areas))
@@ -62,7 +62,7 @@ def test_a_second_inspection_is_refused_on_the_page(areas, officers):
     assert client.post(f"/social_orgs/organisations/{org.pk}/", data).status_code == 302
     response = client.post(f"/social_orgs/organisations/{org.pk}/", data)
     assert response.status_code == 200
-    assert f"The annual inspection of 2024 is already recorded for {org.name}." in response.text
+    assert f"{org.name}的2024年度年检已登记。" in response.text
     assert Inspection.objects.count() == 1
 
 
