@@ -109,8 +109,33 @@ ACTIONS: dict[str, frozenset[str]] = {
     #
     # ---- governance
     #
+    "committee.view": EVERYONE,
+    # committees, members, sub-committees, vacancies and eligibility checks, by-elections
+    "committee.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    "committee.import": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # the three lists and the cancelled certificates (county-wide items)
+    "village_list.manage": frozenset({GOVERNANCE_OFFICER}),
+    "certificate.request": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # village rules: versions, the township's filing and legality check
+    "village_rules.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # "four deliberations, two disclosures" and the disclosure calendar
+    "deliberation.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    "disclosure.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
     # ---- social organisations
     #
+    "organisation.view": EVERYONE,
+    "organisation.register": frozenset({REGISTRATION_OFFICER}),
+    "organisation.file": frozenset({REGISTRATION_OFFICER, CLERK}),  # community organisations
+    "organisation.change": frozenset({REGISTRATION_OFFICER}),  # changes, deregister, revoke
+    "organisation.import": frozenset({REGISTRATION_OFFICER}),
+    "inspection.record": frozenset({REGISTRATION_OFFICER}),
+    "orglist.manage": frozenset({REGISTRATION_OFFICER}),  # abnormal and serious-violation
+    "evaluation.record": frozenset({REGISTRATION_OFFICER}),
+    "enforcement.manage": frozenset({REGISTRATION_OFFICER}),
+    "charity.manage": frozenset({REGISTRATION_OFFICER}),
+    "station.manage": frozenset({REGISTRATION_OFFICER, CLERK}),
+    "volunteer.manage": frozenset({REGISTRATION_OFFICER, CLERK}),
+    "lottery.manage": frozenset({REGISTRATION_OFFICER}),
     # ---- funerals, marriage registration, place names
     #
     # ---- dashboards and the annual report

@@ -23,6 +23,42 @@ RELIEF_CASES = [
     "relief.view_medicalaid",
 ]
 
+# governance and social_orgs: the admin's read-only views and exports (writes are the pages')
+GOVERNANCE_VIEW = [
+    f"governance.view_{m}"
+    for m in (
+        "committee",
+        "member",
+        "vacancy",
+        "listitem",
+        "cancelledcertificate",
+        "certificaterequest",
+        "villagerules",
+        "deliberation",
+        "deliberationstep",
+        "disclosure",
+    )
+]
+SOCIAL_ORGS_VIEW = [
+    f"social_orgs.view_{m}"
+    for m in (
+        "organisation",
+        "organisationchange",
+        "inspection",
+        "evaluation",
+        "listentry",
+        "enforcementcase",
+        "charity",
+        "donation",
+        "station",
+        "stationstaff",
+        "volunteer",
+        "volunteerservice",
+        "lotterysales",
+        "funduse",
+    )
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [
         *VIEW_PEOPLE,
@@ -126,9 +162,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.CHILDREN_OFFICER: [*VIEW_PEOPLE],
     Role.CHILD_SUPERVISOR: [*VIEW_PEOPLE],
     Role.CHILD_DIRECTOR: [*VIEW_PEOPLE],
-    Role.CIVIL_AFFAIRS_CLERK: [*VIEW_PEOPLE],
-    Role.GOVERNANCE_OFFICER: [*VIEW_PEOPLE],
-    Role.REGISTRATION_OFFICER: [*VIEW_PEOPLE],
+    Role.CIVIL_AFFAIRS_CLERK: [*VIEW_PEOPLE, *GOVERNANCE_VIEW, *SOCIAL_ORGS_VIEW],
+    Role.GOVERNANCE_OFFICER: [*VIEW_PEOPLE, *GOVERNANCE_VIEW],
+    Role.REGISTRATION_OFFICER: [*VIEW_PEOPLE, *SOCIAL_ORGS_VIEW],
     Role.FUNERAL_OFFICER: [*VIEW_PEOPLE],
     Role.MARRIAGE_REGISTRAR: [*VIEW_PEOPLE],
     Role.PLACE_NAMES_OFFICER: [*VIEW_PEOPLE],
