@@ -24,6 +24,10 @@ APPS: list[tuple[Any, str, str]] = [
     # governance
     # social organisations
     # funerals, marriage registration, place names
+    (_("Deaths handled"), "funeral:deaths", "funeral.view"),
+    (_("Marriage registration"), "funeral:marriages", "marriage.view"),
+    (_("Marriage agencies"), "funeral:agencies", "agency.view"),
+    (_("Place names"), "funeral:places", "placename.view"),
     # dashboards and the annual report
 ]
 

@@ -19,6 +19,16 @@ SINCE = datetime.date(2020, 1, 1)
 
 
 @pytest.fixture(autouse=True)
+def english_messages() -> Any:
+    """Service messages in English, so tests can match them (pages pick their language per
+    request, Chinese by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
