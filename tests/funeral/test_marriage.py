@@ -245,9 +245,16 @@ def test_the_daily_job_deems_an_uncompleted_application_withdrawn(officers, marr
 
 
 def test_the_daily_job_is_scheduled():
+    """The migration's beat entry (run again here: a transactional test empties the tables)."""
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
-    assert PeriodicTask.objects.get(task="funeral.expire_divorce_applications").enabled
+    importlib.import_module("funeral.migrations.0002_beat_expire_divorces").create(apps, None)
+    task = PeriodicTask.objects.get(task="funeral.expire_divorce_applications")
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("1", "10")
 
 
 def test_replacement_certificates(officers, marriage):
