@@ -15,3 +15,8 @@ class FuneralConfig(AppConfig):
         register_kinds()
         providers.register_one_off("funeral_fee_waiver", _("Funeral fee waiver"))
         register_figures()
+        try:  # the staged import (civil_affairs/imports), when the project has it
+            import civil_affairs.imports.staged  # noqa: F401
+        except ImportError:
+            return
+        from . import imports  # noqa: F401 - registers the place-name import

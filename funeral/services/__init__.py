@@ -35,6 +35,7 @@ from .places import (
     marker_add,
     naming_decide,
     naming_propose,
+    place_name_check,
     place_name_create,
 )
 
@@ -66,6 +67,7 @@ __all__ = [
     "marriage_register",
     "naming_decide",
     "naming_propose",
+    "place_name_check",
     "place_name_create",
     "plan_create",
 ]

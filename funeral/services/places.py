@@ -56,11 +56,9 @@ def _standard_taken(area: Area, kind: str, name: str, exclude: int | None = None
     return rows.exists()
 
 
-@transaction.atomic
-def place_name_create(
+def place_name_check(
     *,
-    actor: Any,
-    area: Area,
+    area: Area | None,
     name: str,
     pinyin: str,
     kind: str,
@@ -68,9 +66,10 @@ def place_name_create(
     latitude: Any = None,
     status: str = PlaceName.Status.STANDARD,
     meaning: str = "",
-) -> PlaceName:
-    """A name entered into the registry (the import of the existing registry uses this)."""
-    policy.require_area_choice(actor, "placename.manage", area)
+) -> dict[str, Any]:
+    """The cleaned fields of a registry entry, or a ValidationError naming every bad field
+    (the form, the API and the import all check through this). `area` None: an import's row
+    whose area is unknown (reported on its own)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     checks = {
@@ -93,12 +92,40 @@ def place_name_create(
         errors["latitude"] = [_("Give both coordinates, or neither.")]
     if errors:
         raise ValidationError(errors)
-    if status == PlaceName.Status.STANDARD and _standard_taken(area, kind, values["name"]):
+    standard = status == PlaceName.Status.STANDARD
+    if standard and area is not None and _standard_taken(area, kind, values["name"]):
         raise ValidationError(
             {"name": _("This area already has a standard name “%(name)s” of this kind.") % values}
         )
-    place = PlaceName(area=area, kind=kind, status=status, **values)
-    return saved(place, actor)
+    return {"area": area, "kind": kind, "status": status, **values}
+
+
+@transaction.atomic
+def place_name_create(
+    *,
+    actor: Any,
+    area: Area,
+    name: str,
+    pinyin: str,
+    kind: str,
+    longitude: Any = None,
+    latitude: Any = None,
+    status: str = PlaceName.Status.STANDARD,
+    meaning: str = "",
+) -> PlaceName:
+    """A name entered into the registry (the import of the existing registry uses this)."""
+    policy.require_area_choice(actor, "placename.manage", area)
+    values = place_name_check(
+        area=area,
+        name=name,
+        pinyin=pinyin,
+        kind=kind,
+        longitude=longitude,
+        latitude=latitude,
+        status=status,
+        meaning=meaning,
+    )
+    return saved(PlaceName(**values), actor)
 
 
 @transaction.atomic
