@@ -137,7 +137,22 @@ ACTIONS: dict[str, frozenset[str]] = {
     "volunteer.manage": frozenset({REGISTRATION_OFFICER, CLERK}),
     "lottery.manage": frozenset({REGISTRATION_OFFICER}),
     # ---- funerals, marriage registration, place names
-    #
+    # funerals: deaths handled, fee waivers, cemeteries, tomb-sweeping plans
+    "funeral.view": frozenset({FUNERAL_OFFICER, APPROVER, ADMINISTRATOR}),
+    "death.record": frozenset({FUNERAL_OFFICER}),
+    # deaths sent to the cross-check as a death list: by those who upload its lists
+    "death.send": frozenset({APPROVER, ADMINISTRATOR}),
+    "fee_waiver.pay": frozenset({FUNERAL_OFFICER}),
+    "cemetery.manage": frozenset({FUNERAL_OFFICER}),
+    # marriage records (parties' whole ID numbers): the registrar alone
+    "marriage.view": frozenset({REGISTRAR}),
+    "marriage.register": frozenset({REGISTRAR}),
+    "agency.view": frozenset({REGISTRAR, ADMINISTRATOR}),
+    "agency.manage": frozenset({REGISTRAR}),
+    # place names and boundaries
+    "placename.view": frozenset({PLACE_NAMES_OFFICER, CLERK, ADMINISTRATOR}),
+    "placename.manage": frozenset({PLACE_NAMES_OFFICER}),
+    "placename.import": frozenset({PLACE_NAMES_OFFICER, ADMINISTRATOR}),
     # ---- dashboards and the annual report
     #
 }

@@ -170,6 +170,37 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.PLACE_NAMES_OFFICER: [*VIEW_PEOPLE],
 }
 
+# funeral: the admin's read-only views and exports (writes go through the pages' services);
+# marriage records are the registrar's alone
+FUNERAL_VIEWS = [
+    "funeral.view_death",
+    "funeral.view_feewaiver",
+    "funeral.view_cemetery",
+    "funeral.view_tombsweepingplan",
+]
+MARRIAGE_VIEWS = [
+    "funeral.view_marriage",
+    "funeral.view_marriagerefusal",
+    "funeral.view_kinship",
+    "funeral.view_divorceapplication",
+    "funeral.view_certificatereplacement",
+]
+AGENCY_VIEWS = ["funeral.view_marriageagency", "funeral.view_agencyinspection"]
+PLACE_NAME_VIEWS = [
+    "funeral.view_placename",
+    "funeral.view_namingdecision",
+    "funeral.view_correctiontask",
+    "funeral.view_entrychange",
+    "funeral.view_boundary",
+    "funeral.view_boundaryinspection",
+]
+GROUP_PERMISSIONS[Role.FUNERAL_OFFICER] += FUNERAL_VIEWS
+GROUP_PERMISSIONS[Role.MARRIAGE_REGISTRAR] += [*MARRIAGE_VIEWS, *AGENCY_VIEWS]
+GROUP_PERMISSIONS[Role.PLACE_NAMES_OFFICER] += PLACE_NAME_VIEWS
+GROUP_PERMISSIONS[Role.COUNTY_APPROVER] += FUNERAL_VIEWS
+GROUP_PERMISSIONS[Role.ADMINISTRATOR] += [*FUNERAL_VIEWS, *AGENCY_VIEWS, *PLACE_NAME_VIEWS]
+GROUP_PERMISSIONS[Role.CIVIL_AFFAIRS_CLERK] += PLACE_NAME_VIEWS
+
 
 def sync_groups(**_: object) -> None:
     for role, names in GROUP_PERMISSIONS.items():

@@ -28,6 +28,10 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Social organisations"), "social_orgs:organisation_list", "inspection.record"),
     (_("Social-work stations"), "social_orgs:station_list", "station.manage"),
     # funerals, marriage registration, place names
+    (_("Deaths handled"), "funeral:deaths", "funeral.view"),
+    (_("Marriage registration"), "funeral:marriages", "marriage.view"),
+    (_("Marriage agencies"), "funeral:agencies", "agency.view"),
+    (_("Place names"), "funeral:places", "placename.view"),
     # dashboards and the annual report
 ]
 
