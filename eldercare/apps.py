@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EldercareConfig(AppConfig):
     name = "eldercare"
     verbose_name = _("Elder care")
+
+    def ready(self) -> None:
+        from .benefits import register_benefits
+        from .figures import register_figures
+        from .payroll import register_provider
+        from .standards import register_kinds
+
+        register_kinds()
+        register_provider()
+        register_benefits()
+        register_figures()
