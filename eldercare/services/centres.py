@@ -15,7 +15,7 @@ from civil_affairs.core.status import first_status, transition
 from civil_affairs.core.validators import clean_text
 
 from ..models import HomeCareCentre
-from .common import not_future, save
+from .common import locked, not_future, save
 
 Status = HomeCareCentre.Status
 EDITABLE = ("name", "operator", "services", "meal_service")
@@ -71,6 +71,7 @@ def centre_advance(
 ) -> HomeCareCentre:
     """Move a centre to its next stage on a date (no earlier than the stage before)."""
     policy.require(actor, "centre.manage", centre)
+    centre = locked(centre)
     not_future(on, "on")
     previous = getattr(centre, HomeCareCentre.STATUS_DATES[Status(centre.status)])
     if previous is not None and on < previous:

@@ -23,6 +23,12 @@ def save(obj: models.Model, actor: Any) -> None:
     obj.save()
 
 
+def locked(obj: Any) -> Any:
+    """The row afresh, locked until the transaction ends: a service changes this copy, so a
+    refused change leaves nothing altered in the caller's object either."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
 def not_future(day: datetime.date | None, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})

@@ -22,7 +22,7 @@ from ..models import (
     Inspection,
     Institution,
 )
-from .common import not_future, save
+from .common import locked, not_future, save
 
 # the word a unit's name must carry for the "other units" count of the screening
 ELDERCARE_WORD = "养老"
@@ -91,6 +91,7 @@ def finding_close(
     """Close a fixed finding. A major hazard needs the evidence and the actor's verification
     (that they checked it on site or in the documents): without either it stays open."""
     policy.require(actor, "finding.close", finding)
+    finding = locked(finding)
     evidence = clean_text(evidence, "evidence", max_length=2000)
     not_future(fixed_on, "fixed_on")
     if fixed_on < finding.inspection.inspected_on:

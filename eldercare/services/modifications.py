@@ -27,7 +27,7 @@ from civil_affairs.standards import selectors as standards
 
 from ..models import Modification, ModificationItem, ModificationLine
 from ..standards import Kind
-from .common import not_future, save
+from .common import locked, not_future, save
 
 Status = Modification.Status
 HARDSHIP = (
@@ -113,6 +113,7 @@ def modification_assess(
     """The items to fit and their costs: at least one, from the active lists, in total at
     most the cap per household in force in the month of the assessment."""
     policy.require(actor, "modification.manage", modification)
+    modification = locked(modification)
     not_future(assessed_on, "assessed_on")
     if assessed_on < modification.applied_on:
         raise ValidationError({"assessed_on": _("The assessment comes after the application.")})
@@ -155,6 +156,7 @@ def modification_start_works(
     *, actor: Any, modification: Modification, started_on: datetime.date, contractor: str
 ) -> Modification:
     policy.require(actor, "modification.manage", modification)
+    modification = locked(modification)
     not_future(started_on, "started_on")
     if modification.assessed_on and started_on < modification.assessed_on:
         raise ValidationError({"started_on": _("Works start after the assessment.")})
@@ -171,6 +173,7 @@ def modification_accept(
 ) -> Modification:
     """The acceptance check (验收): the modification counts as completed from this date."""
     policy.require(actor, "modification.accept", modification)
+    modification = locked(modification)
     not_future(accepted_on, "accepted_on")
     if modification.works_started_on and accepted_on < modification.works_started_on:
         raise ValidationError({"accepted_on": _("Acceptance comes after the works started.")})
@@ -184,6 +187,7 @@ def modification_accept(
 @transaction.atomic
 def modification_refuse(*, actor: Any, modification: Modification, reason: str) -> Modification:
     policy.require(actor, "modification.manage", modification)
+    modification = locked(modification)
     reason = clean_text(reason, "reason", required=True, max_length=300)
     modification._history_user = actor  # type: ignore[attr-defined]
     transition(modification, Status.REFUSED, actor=actor, note=reason)

@@ -71,6 +71,7 @@ def officers(staff: SimpleNamespace, areas: SimpleNamespace) -> SimpleNamespace:
     """The staff, plus the county's elder-care officer and township A's clerk."""
     staff.eldercare = _user("eldercare", Role.ELDERCARE_OFFICER, areas.county)
     staff.clerk_a = _user("clerk_a", Role.CIVIL_AFFAIRS_CLERK, areas.a)
+    staff.clerk_b = _user("clerk_b", Role.CIVIL_AFFAIRS_CLERK, areas.b)
     staff.children = _user("children", Role.CHILDREN_OFFICER, areas.county)
     return staff
 
