@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +19,6 @@ class EldercareConfig(AppConfig):
         register_provider()
         register_benefits()
         register_figures()
+        # the staged imports, where the shared machinery is installed
+        if importlib.util.find_spec("civil_affairs.imports") is not None:
+            importlib.import_module("eldercare.imports")
