@@ -78,8 +78,11 @@ def _choice(row: staged.Row, column: str, choices: Any) -> Any:
             return code
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                if str(label).casefold() == wanted:
-                    return code
+                shown = str(label).casefold()
+            # "Public (公办)": the Chinese term in brackets names it too
+            inner = shown.rpartition("(")[2].rstrip(")") if "(" in shown else ""
+            if wanted in (shown, inner):
+                return code
     row.error(
         column,
         _("One of: %(choices)s.") % {"choices": ", ".join(str(label) for _c, label in choices)},
@@ -132,7 +135,12 @@ def _person_check(row: staged.Row, ctx: staged.Context, number: str) -> None:
         )
 
 
-NATURE_ALIASES = ("性质", "机构性质")
+ID_ALIASES = ("身份证号", "身份证号码", "公民身份号码")
+CODE_ALIASES = ("信用代码", "统一社会信用代码", "机构信用代码")
+
+
+def _col(name: str, label: Any, aliases: tuple[str, ...], required: bool = False) -> Any:
+    return staged.Column(name, label, aliases=aliases, required=required)
 
 
 @staged.register
@@ -148,29 +156,36 @@ class InstitutionImport(staged.Spec):
         "code are one institution: they are imported together or not at all."
     )
     columns = (
-        staged.Column(
-            "credit_code",
-            gettext_lazy("unified social credit code"),
-            aliases=("信用代码", "统一社会信用代码"),
+        _col(
+            "credit_code", gettext_lazy("unified social credit code"), CODE_ALIASES, required=True
+        ),
+        _col(
+            "institution",
+            gettext_lazy("institution"),
+            ("机构名称", "养老机构", "机构"),
             required=True,
         ),
-        staged.Column(
-            "institution", gettext_lazy("institution"), aliases=("机构名称",), required=True
+        _col("nature", gettext_lazy("nature"), ("性质", "机构性质"), required=True),
+        _col(
+            "area_code",
+            gettext_lazy("area code"),
+            ("区划代码", "行政区划代码", "所在区域代码"),
+            required=True,
         ),
-        staged.Column("nature", gettext_lazy("nature"), aliases=NATURE_ALIASES, required=True),
-        staged.Column("area_code", gettext_lazy("area code"), aliases=("区划代码",), required=True),
-        staged.Column("beds", gettext_lazy("beds"), aliases=("床位", "床位数"), required=True),
-        staged.Column("nursing_beds", gettext_lazy("nursing beds"), aliases=("护理床位",)),
-        staged.Column("filing_date", gettext_lazy("filing date"), aliases=("备案时间",)),
-        staged.Column("filing_number", gettext_lazy("filing number"), aliases=("备案编号",)),
-        staged.Column("operator", gettext_lazy("operator"), aliases=("运营单位",)),
-        staged.Column("id_number", gettext_lazy("ID number"), aliases=("身份证号码",)),
-        staged.Column("name", gettext_lazy("name of the resident"), aliases=("姓名",)),
-        staged.Column("admitted_on", gettext_lazy("admitted on"), aliases=("入住时间",)),
-        staged.Column("ability_level", gettext_lazy("ability level"), aliases=("能力评估等级",)),
-        staged.Column("assessed_on", gettext_lazy("assessed on"), aliases=("评估时间",)),
-        staged.Column("vaccinated", gettext_lazy("vaccinated"), aliases=("是否接种疫苗",)),
-        staged.Column("vaccinated_on", gettext_lazy("vaccinated on"), aliases=("接种时间",)),
+        _col("beds", gettext_lazy("beds"), ("床位", "床位数"), required=True),
+        _col(
+            "nursing_beds", gettext_lazy("nursing beds"), ("护理床位", "护理型床位", "护理型床位数")
+        ),
+        _col("filing_date", gettext_lazy("filing date"), ("备案时间", "备案日期")),
+        _col("filing_number", gettext_lazy("filing number"), ("备案编号", "备案号")),
+        _col("operator", gettext_lazy("operator"), ("运营单位", "运营方")),
+        _col("id_number", gettext_lazy("ID number"), ID_ALIASES),
+        _col("name", gettext_lazy("name of the resident"), ("姓名", "住养人员姓名", "老人姓名")),
+        _col("admitted_on", gettext_lazy("admitted on"), ("入住时间", "入住日期")),
+        _col("ability_level", gettext_lazy("ability level"), ("能力评估等级", "能力等级")),
+        _col("assessed_on", gettext_lazy("assessed on"), ("评估时间", "评估日期")),
+        _col("vaccinated", gettext_lazy("vaccinated"), ("是否接种疫苗", "是否接种", "疫苗接种")),
+        _col("vaccinated_on", gettext_lazy("vaccinated on"), ("接种时间", "接种日期")),
     )
 
     def check_row(self, row: staged.Row, ctx: staged.Context) -> None:
@@ -310,24 +325,16 @@ class CareWorkerImport(staged.Spec):
         "home-care centre (its name)."
     )
     columns = (
-        staged.Column(
-            "credit_code",
-            gettext_lazy("unified social credit code"),
-            aliases=("信用代码", "机构信用代码"),
+        _col("credit_code", gettext_lazy("unified social credit code"), CODE_ALIASES),
+        _col("centre", gettext_lazy("home-care centre"), ("服务中心", "居家养老服务中心")),
+        _col("id_number", gettext_lazy("ID number"), ID_ALIASES, required=True),
+        _col("name", gettext_lazy("name"), ("姓名",), required=True),
+        _col(
+            "employed_from", gettext_lazy("employed from"), ("入职时间", "入职日期"), required=True
         ),
-        staged.Column("centre", gettext_lazy("home-care centre"), aliases=("服务中心",)),
-        staged.Column(
-            "id_number", gettext_lazy("ID number"), aliases=("身份证号码",), required=True
-        ),
-        staged.Column("name", gettext_lazy("name"), aliases=("姓名",), required=True),
-        staged.Column(
-            "employed_from", gettext_lazy("employed from"), aliases=("入职时间",), required=True
-        ),
-        staged.Column("skill_level", gettext_lazy("skill level"), aliases=("技能等级", "等级")),
-        staged.Column(
-            "certificate_number", gettext_lazy("certificate number"), aliases=("证书号",)
-        ),
-        staged.Column("certified_on", gettext_lazy("certified on"), aliases=("发证时间",)),
+        _col("skill_level", gettext_lazy("skill level"), ("技能等级", "等级")),
+        _col("certificate_number", gettext_lazy("certificate number"), ("证书号", "证书编号")),
+        _col("certified_on", gettext_lazy("certified on"), ("发证时间", "发证日期")),
     )
 
     def check_row(self, row: staged.Row, ctx: staged.Context) -> None:
