@@ -104,7 +104,29 @@ ACTIONS: dict[str, frozenset[str]] = {
     "warning.view": EVERYONE,
     "warning.resolve": frozenset({CASEWORKER, APPROVER}),
     # ---- eldercare
-    #
+    # Pages and lists of institutions, residents, inspections, centres, modifications, care
+    # workers and allowances: the county's elder-care officer and the staff who work with
+    # elders in townships (a resident's ability level is care data, not a disability record).
+    "eldercare.view": frozenset(
+        {ELDERCARE_OFFICER, ADMINISTRATOR, CASEWORKER, REVIEWER, APPROVER, CLERK, FINANCE}
+    ),
+    "institution.manage": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),  # and their grades
+    "institution.import": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),
+    "resident.manage": frozenset({ELDERCARE_OFFICER}),  # admit, assess, vaccinate, discharge
+    "inspection.record": frozenset({ELDERCARE_OFFICER}),  # inspections and their findings
+    "finding.close": frozenset({ELDERCARE_OFFICER}),  # verifies the evidence of a fix
+    "screening.record": frozenset({ELDERCARE_OFFICER}),  # illegal fund-raising screening
+    "centre.manage": frozenset({ELDERCARE_OFFICER, CLERK}),  # a township clerk: their centres
+    "modification.apply": frozenset({ELDERCARE_OFFICER, CASEWORKER, CLERK}),
+    "modification.manage": frozenset({ELDERCARE_OFFICER, CLERK}),  # assess, works, refuse
+    "modification.accept": frozenset({ELDERCARE_OFFICER}),  # the acceptance check (验收)
+    "modification_item.manage": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),  # county lists
+    "careworker.manage": frozenset({ELDERCARE_OFFICER}),
+    # Township caseworkers take old-age allowance applications where the elder is registered
+    # (as they do relief's); the county officer too. Stopping and suspending: the same, and the
+    # roles that confirm cross-check warnings (a death stops every program).
+    "allowance.enrol": frozenset({ELDERCARE_OFFICER, CASEWORKER}),
+    "allowance.manage": frozenset({ELDERCARE_OFFICER, CASEWORKER, APPROVER}),
     # ---- children
     #
     # ---- governance

@@ -22,6 +22,32 @@ RELIEF_CASES = [
     "relief.view_patrolzone",
     "relief.view_medicalaid",
 ]
+# eldercare: every record viewed (and exported) in the admin; institutions and the county's
+# modification item lists added and changed there (through the services)
+ELDERCARE_ADMIN = [
+    *(
+        f"eldercare.view_{model}"
+        for model in (
+            "institution",
+            "grade",
+            "resident",
+            "inspection",
+            "finding",
+            "homecarecentre",
+            "fundraisingscreening",
+            "modificationitem",
+            "modification",
+            "modificationline",
+            "careworker",
+            "training",
+            "oldageallowance",
+        )
+    ),
+    "eldercare.add_institution",
+    "eldercare.change_institution",
+    "eldercare.add_modificationitem",
+    "eldercare.change_modificationitem",
+]
 
 # governance and social_orgs: the admin's read-only views and exports (writes are the pages')
 GOVERNANCE_VIEW = [
@@ -135,6 +161,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "standards.add_standard",
         "standards.change_standard",
         *RELIEF_CASES,
+        *ELDERCARE_ADMIN,
         "crosscheck.view_matchrule",
         "crosscheck.change_matchrule",
         "crosscheck.add_matchrule",
@@ -158,7 +185,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "backups.view_backup",
     ],
     Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
-    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],
+    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE, *ELDERCARE_ADMIN],
     Role.CHILDREN_OFFICER: [*VIEW_PEOPLE],
     Role.CHILD_SUPERVISOR: [*VIEW_PEOPLE],
     Role.CHILD_DIRECTOR: [*VIEW_PEOPLE],

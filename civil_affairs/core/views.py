@@ -20,6 +20,9 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Warnings"), "crosscheck:warning_list", "warning.view"),
     (_("External lists"), "crosscheck:list_upload", "crosscheck.upload"),
     # eldercare
+    (_("Care institutions"), "eldercare:institution_list", "eldercare.view"),
+    (_("Overdue rectifications"), "eldercare:overdue_list", "inspection.record"),
+    (_("Old-age allowance"), "eldercare:allowance_list", "allowance.enrol"),
     # children
     # governance
     (_("Committees and by-elections"), "governance:committee_list", "committee.manage"),
