@@ -21,6 +21,9 @@ APPS: list[tuple[Any, str, str]] = [
     (_("External lists"), "crosscheck:list_upload", "crosscheck.upload"),
     # eldercare
     # children
+    (_("Children's registry"), "children:child_list", "child.view"),
+    (_("Follow-ups of high-risk visits"), "children:follow_up_list", "child_visit.record"),
+    (_("Mandatory reports"), "children:report_list", "mandatory_report.view"),
     # governance
     # social organisations
     # funerals, marriage registration, place names
