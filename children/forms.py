@@ -133,9 +133,9 @@ class AppointmentForm(BootstrapForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _areas(self, user, "child_staff.manage", None)
         field = cast(forms.ModelChoiceField, self.fields["area"])
-        field.queryset = field.queryset.exclude(level=Area.Level.COUNTY)
+        rows = Area.objects.exclude(level=Area.Level.COUNTY)
+        field.queryset = policy.scope(user, rows, "child_staff.manage").order_by("code")
 
 
 class TrainingForm(BootstrapForm):
