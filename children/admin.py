@@ -59,15 +59,13 @@ class ExportScoped(ExportMixin, ScopedAdmin):
 
 class ParentInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = ParentSituation
-    fields = ["parent", "situation", "evidence", "since", "ended_on"]
-    readonly_fields = fields
+    fields = readonly_fields = ("parent", "situation", "evidence", "since", "ended_on")
     extra = 0
 
 
 class GuardianInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Guardian
-    fields = ["name", "relationship", "phone", "entrusted"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "relationship", "phone", "entrusted")
     extra = 0
 
 
@@ -124,8 +122,7 @@ class AllowanceAdmin(ReadOnlyMixin, ExportScoped):
 
 class TrainingInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Training
-    fields = ["trained_on", "topic", "hours"]
-    readonly_fields = fields
+    fields = readonly_fields = ("trained_on", "topic", "hours")
     extra = 0
 
 
