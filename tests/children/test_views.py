@@ -188,3 +188,19 @@ def test_grant_allowance_from_the_page(kids_staff, areas, standards):
     assert child.allowances.get().start_month == datetime.date(2026, 6, 1)
     page = login(kids_staff.director_a).get(url).content.decode()
     assert 'id="grant"' not in page
+
+
+def test_pages_read_right_in_both_languages(kids_staff, areas, standards):
+    from django.conf import settings
+
+    register(kids_staff.officer, areas.village_a, category="unsupported", name="双语儿童")
+    client = login(kids_staff.officer)
+    page = client.get(reverse("children:child_list")).content.decode()
+    assert "儿童信息台账" in page
+    assert "事实无人抚养儿童" in page
+    page = client.get(reverse("home")).content.decode()
+    assert "强制报告" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("children:child_list")).content.decode()
+    assert "Children&#x27;s registry" in page or "Children's registry" in page
+    assert "De-facto unsupported child" in page
