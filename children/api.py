@@ -88,6 +88,7 @@ class ChildViewSet(
 ):
     """The children's registry. `?q=` is a full ID number or a name prefix."""
 
+    queryset = Child.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = ChildSerializer
     filterset_fields = ["category", "risk_level", "status"]
 
@@ -146,6 +147,7 @@ class AllowanceChangeSerializer(serializers.Serializer):
 class AllowanceViewSet(viewsets.ReadOnlyModelViewSet):
     """Child allowances. The amount of each month is the standard in force that month."""
 
+    queryset = Allowance.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = AllowanceSerializer
     filterset_fields = ["program", "status"]
 
@@ -222,6 +224,7 @@ class VisitViewSet(
 ):
     """Visits; one with a high risk opens a follow-up."""
 
+    queryset = Visit.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = VisitSerializer
     filterset_fields = ["child", "risk_level"]
 
@@ -257,6 +260,7 @@ class FollowUpCloseSerializer(serializers.Serializer):
 
 
 class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = FollowUp.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = FollowUpSerializer
     filterset_fields = ["status"]
 
@@ -294,6 +298,7 @@ class AppointmentViewSet(
 ):
     """Child directors (villages) and supervisors (townships)."""
 
+    queryset = Appointment.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = AppointmentSerializer
     filterset_fields = ["post"]
 
@@ -347,6 +352,7 @@ class MandatoryReportViewSet(
     """Mandatory reports of harm to minors: only the children's officer and administrators.
     A report is 404 for everyone else, whatever their areas."""
 
+    queryset = MandatoryReport.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = MandatoryReportSerializer
     view_action = "mandatory_report.view"
     filterset_fields = ["status"]
@@ -392,6 +398,7 @@ class CareActivityViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    queryset = CareActivity.objects.none()  # the schema's model; reads use get_queryset
     serializer_class = CareActivitySerializer
 
     def get_queryset(self) -> QuerySet[CareActivity]:

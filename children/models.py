@@ -26,9 +26,9 @@ class Category(models.TextChoices):
 
 
 class Risk(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", _("Low risk")
+    MEDIUM = "medium", _("Medium risk")
+    HIGH = "high", _("High risk")
 
 
 class Program(models.TextChoices):
