@@ -7,6 +7,7 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Social assistance")
 
     def ready(self) -> None:
+        from . import imports  # noqa: F401 - registers the household import (staged)
         from .benefits import register_benefits
         from .payroll import register_providers
         from .standards import register_kinds
