@@ -128,7 +128,32 @@ ACTIONS: dict[str, frozenset[str]] = {
     "allowance.enrol": frozenset({ELDERCARE_OFFICER, CASEWORKER}),
     "allowance.manage": frozenset({ELDERCARE_OFFICER, CASEWORKER, APPROVER}),
     # ---- children
-    #
+    "child.view": frozenset(
+        {
+            CHILDREN_OFFICER,
+            CHILD_SUPERVISOR,
+            CHILD_DIRECTOR,
+            CASEWORKER,
+            REVIEWER,
+            APPROVER,
+            ADMINISTRATOR,
+        }
+    ),
+    "child.register": frozenset(
+        {CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR, ADMINISTRATOR}
+    ),
+    "child.import": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "child_allowance.manage": frozenset({CHILDREN_OFFICER}),  # grant, suspend, resume, stop
+    # stop or suspend from a confirmed cross-check warning (a death, the age of 18)
+    "child_allowance.stop": frozenset({CHILDREN_OFFICER, CASEWORKER, APPROVER}),
+    "child_staff.manage": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),  # directors, supervisors
+    "child_visit.record": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
+    "child_followup.close": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
+    # mandatory reports of harm to minors: only those who handle them, in every interface
+    "mandatory_report.view": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "mandatory_report.manage": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "care_activity.view": EVERYONE,
+    "care_activity.record": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
     # ---- governance
     #
     "committee.view": EVERYONE,

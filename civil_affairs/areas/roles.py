@@ -229,6 +229,39 @@ GROUP_PERMISSIONS[Role.ADMINISTRATOR] += [*FUNERAL_VIEWS, *AGENCY_VIEWS, *PLACE_
 GROUP_PERMISSIONS[Role.CIVIL_AFFAIRS_CLERK] += PLACE_NAME_VIEWS
 
 
+# ---- children: the admin's read-only views of the registry (the policy decides the areas;
+# mandatory reports only for the children's officer and administrators)
+CHILDREN_VIEW = [
+    "children.view_child",
+    "children.view_parentsituation",
+    "children.view_guardian",
+    "children.view_allowance",
+    "children.view_appointment",
+    "children.view_training",
+    "children.view_visit",
+    "children.view_followup",
+    "children.view_careactivity",
+]
+for _role, _perms in {
+    Role.CHILDREN_OFFICER: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.ADMINISTRATOR: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.CHILD_SUPERVISOR: CHILDREN_VIEW,
+    Role.CHILD_DIRECTOR: CHILDREN_VIEW,
+    Role.CASEWORKER: CHILDREN_VIEW,
+    Role.TOWNSHIP_REVIEWER: CHILDREN_VIEW,
+    Role.COUNTY_APPROVER: CHILDREN_VIEW,
+}.items():
+    GROUP_PERMISSIONS[_role] = [*GROUP_PERMISSIONS[_role], *_perms]
+
+
 def sync_groups(**_: object) -> None:
     for role, names in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)

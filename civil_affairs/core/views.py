@@ -24,6 +24,9 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Overdue rectifications"), "eldercare:overdue_list", "inspection.record"),
     (_("Old-age allowance"), "eldercare:allowance_list", "allowance.enrol"),
     # children
+    (_("Children's registry"), "children:child_list", "child.view"),
+    (_("Follow-ups of high-risk visits"), "children:follow_up_list", "child_visit.record"),
+    (_("Mandatory reports"), "children:report_list", "mandatory_report.view"),
     # governance
     (_("Committees and by-elections"), "governance:committee_list", "committee.manage"),
     (_("Village rules and deliberations"), "governance:rules_list", "village_rules.manage"),
