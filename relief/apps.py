@@ -8,9 +8,11 @@ class ReliefConfig(AppConfig):
 
     def ready(self) -> None:
         from .benefits import register_benefits
+        from .dashboard import register_queues
         from .payroll import register_providers
         from .standards import register_kinds
 
         register_providers()
         register_kinds()
         register_benefits()
+        register_queues()

@@ -25,6 +25,8 @@ APPS: list[tuple[Any, str, str]] = [
     # social organisations
     # funerals, marriage registration, place names
     # dashboards and the annual report
+    (_("Dashboards"), "dashboard:overview", "dashboard.view"),
+    (_("Annual work report"), "dashboard:report", "report.view"),
 ]
 
 

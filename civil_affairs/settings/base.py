@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "civil_affairs.standards",
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
+    "civil_affairs.dashboard",
     # domain apps
     *DOMAIN_APPS,
 ]
