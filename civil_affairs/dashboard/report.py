@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from civil_affairs.areas.models import Area
 
@@ -34,22 +34,22 @@ SLOTS: dict[str, tuple[str, Any]] = {
     "aid_times": ("relief.medical_aid_person_times", ""),
     "aid_amount": ("relief.medical_aid_amount", ""),
     "welfare": ("welfare.funds", ""),
-    "built": ("eldercare.centres_built", gettext_lazy("centres")),
-    "building": ("eldercare.centres_under_construction", gettext_lazy("centres")),
-    "modified": ("eldercare.modifications_completed", gettext_lazy("households")),
-    "units": ("eldercare.units_screened", gettext_lazy("units")),
-    "screened": ("eldercare.centres_screened", gettext_lazy("centres")),
+    "built": ("eldercare.centres_built", pgettext_lazy("measure word", "centres")),
+    "building": ("eldercare.centres_under_construction", pgettext_lazy("measure word", "centres")),
+    "modified": ("eldercare.modifications_completed", pgettext_lazy("measure word", "households")),
+    "units": ("eldercare.units_screened", pgettext_lazy("measure word", "units")),
+    "screened": ("eldercare.centres_screened", pgettext_lazy("measure word", "centres")),
     "vaccinated": ("eldercare.vaccination_rate", ""),
-    "activities": ("children.care_activities", gettext_lazy("activities")),
+    "activities": ("children.care_activities", pgettext_lazy("measure word", "activities")),
     "raised": ("children.care_funds_raised", ""),
-    "cancelled": ("governance.certificates_cancelled", gettext_lazy("certificates")),
-    "committees": ("governance.public_health_committees", gettext_lazy("villages or communities")),
-    "inspected": ("social_orgs.inspected", gettext_lazy("organisations")),
-    "passed": ("social_orgs.passed", gettext_lazy("organisations")),
-    "basic": ("social_orgs.basic_passed", gettext_lazy("organisations")),
-    "names": ("funeral.place_names_corrected", gettext_lazy("entries")),
-    "entries": ("funeral.entries_changed", gettext_lazy("entries")),
-    "boundaries": ("funeral.boundaries_inspected", gettext_lazy("boundaries")),
+    "cancelled": ("governance.certificates_cancelled", pgettext_lazy("measure word", "certificates")),
+    "committees": ("governance.public_health_committees", pgettext_lazy("measure word", "villages or communities")),
+    "inspected": ("social_orgs.inspected", pgettext_lazy("measure word", "organisations")),
+    "passed": ("social_orgs.passed", pgettext_lazy("measure word", "organisations")),
+    "basic": ("social_orgs.basic_passed", pgettext_lazy("measure word", "organisations")),
+    "names": ("funeral.place_names_corrected", pgettext_lazy("measure word", "entries")),
+    "entries": ("funeral.entries_changed", pgettext_lazy("measure word", "entries")),
+    "boundaries": ("funeral.boundaries_inspected", pgettext_lazy("measure word", "boundaries")),
     # not in a sentence of the seed's section 一: listed with the figures (against targets)
     "coverage": ("social_orgs.social_work_coverage", ""),
     "directors": ("children.director_coverage", ""),
