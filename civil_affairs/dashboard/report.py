@@ -26,7 +26,8 @@ from .figures import Period, Unit
 from .formatting import number, with_unit
 from .models import Target
 
-# slot name -> (figure key, a count's measure word)
+# slot name -> (figure key, a count's measure word: in a context of its own, as 'households'
+# as a measure word (户) is not 'households' elsewhere)
 SLOTS: dict[str, tuple[str, Any]] = {
     "assisted": ("relief.assisted_person_times", ""),
     "funds": ("relief.assistance_funds", ""),
@@ -42,8 +43,14 @@ SLOTS: dict[str, tuple[str, Any]] = {
     "vaccinated": ("eldercare.vaccination_rate", ""),
     "activities": ("children.care_activities", pgettext_lazy("measure word", "activities")),
     "raised": ("children.care_funds_raised", ""),
-    "cancelled": ("governance.certificates_cancelled", pgettext_lazy("measure word", "certificates")),
-    "committees": ("governance.public_health_committees", pgettext_lazy("measure word", "villages or communities")),
+    "cancelled": (
+        "governance.certificates_cancelled",
+        pgettext_lazy("measure word", "certificates"),
+    ),
+    "committees": (
+        "governance.public_health_committees",
+        pgettext_lazy("measure word", "villages or communities"),
+    ),
     "inspected": ("social_orgs.inspected", pgettext_lazy("measure word", "organisations")),
     "passed": ("social_orgs.passed", pgettext_lazy("measure word", "organisations")),
     "basic": ("social_orgs.basic_passed", pgettext_lazy("measure word", "organisations")),
