@@ -246,3 +246,59 @@ def report_list(*, user: Any) -> Any:
 
 def report_get(*, user: Any, pk: int) -> AnnualReport:
     return get_object_or_404(policy.scope(user, AnnualReport.objects.select_related("area")), pk=pk)
+
+
+# ---- a page's figures, kept for a minute
+#
+# A dashboard computes some fifty figures and queue counts; supervisors open it again and
+# again. What it computed is kept (Django's cache) per user, area, period and page for
+# CACHE_SECONDS, and for the money figures per summary refresh: a new refresh shows at once.
+CACHE_SECONDS = 60
+
+
+@dataclass
+class PageData:
+    rows: list[Row]
+    breakdown_figures: list[Figure]
+    breakdown: list[tuple[Area, list[int | Decimal | None]]]
+    totals: list[Any]
+    queues: list[QueueRow]
+
+
+def page_data(*, user: Any, area: Area, period: Period, app: str | None) -> PageData:
+    from django.core.cache import cache
+
+    from . import summary
+
+    refresh = summary.latest()
+    key = ":".join(
+        str(p) for p in ("dashboard", user.pk, area.pk, period, app, refresh.pk if refresh else 0)
+    )
+    kept = cache.get(key)
+    if kept is None:
+        rows = figure_rows(user=user, area=area, period=period, app=app)
+        shown, table, totals = breakdown(user=user, area=area, period=period)
+        queue_list = queue_rows(user=user, area=area, app=app)
+        kept = {
+            "rows": [(r.figure.key, r.value, r.target, r.url) for r in rows],
+            "shown": [f.key for f in shown],
+            "table": [((a.pk, a.code, a.name, a.level), values) for a, values in table],
+            "totals": totals,
+            "queues": [(q.queue.key, q.count, q.url) for q in queue_list],
+        }
+        cache.set(key, kept, CACHE_SECONDS)
+    known = {f.key for f in figures.all_figures()}
+    return PageData(
+        rows=[
+            Row(figures.get(k), value, target, url)
+            for k, value, target, url in kept["rows"]
+            if k in known
+        ],
+        breakdown_figures=[figures.get(k) for k in kept["shown"]],
+        breakdown=[
+            (Area(pk=pk, code=code, name=name, level=level), values)
+            for (pk, code, name, level), values in kept["table"]
+        ],
+        totals=kept["totals"],
+        queues=[QueueRow(queues.get(k), count, url) for k, count, url in kept["queues"]],
+    )

@@ -16,6 +16,7 @@ Steps:
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from django.db import connection, transaction
@@ -75,13 +76,29 @@ SELECT %(refresh)s, le.program, COALESCE(pp.area_id, le.area_id), 'month',
 # a one-off person's yearly distinct count is not needed by any figure: persons per month only
 
 
+# The latest finished refresh, remembered for a few seconds: a page reads it for each of its
+# money figures. A refresh finished in this process forgets it at once; others within LATEST_TTL.
+LATEST_TTL = 5.0
+_latest: tuple[float, SummaryRefresh | None] | None = None
+
+
 def latest() -> SummaryRefresh | None:
     """The finished refresh whose rows the figures read."""
-    return (
-        SummaryRefresh.objects.filter(status=SummaryRefresh.Status.DONE)
-        .order_by("-finished_at", "-id")
-        .first()
-    )
+    global _latest
+    now = time.monotonic()
+    if _latest is None or now - _latest[0] > LATEST_TTL:
+        found = (
+            SummaryRefresh.objects.filter(status=SummaryRefresh.Status.DONE)
+            .order_by("-finished_at", "-id")
+            .first()
+        )
+        _latest = (now, found)
+    return _latest[1]
+
+
+def forget() -> None:
+    global _latest
+    _latest = None
 
 
 def _step(refresh: SummaryRefresh, sql: str, params: dict[str, Any]) -> None:
@@ -105,6 +122,7 @@ def run(refresh_id: int) -> SummaryRefresh:
     refresh.save(update_fields=["status", "started_at", "steps_total", "steps_done"])
     # a rerun of a refresh that died midway starts from an empty set
     PaymentSummary.objects.filter(refresh=refresh).delete()
+    forget()
     try:
         _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
         for group, programs in GROUPS.items():
@@ -122,6 +140,7 @@ def run(refresh_id: int) -> SummaryRefresh:
             refresh.finished_at = timezone.now()
             refresh.steps_done = STEPS
             refresh.save(update_fields=["status", "finished_at", "steps_done"])
+        forget()
         # readers now use this one: the older sets go (but the one just replaced, which a
         # page that began before the switch may still be reading)
         keep = [refresh.pk, previous.pk if previous else refresh.pk]

@@ -43,8 +43,8 @@ def _unit_label(unit: str) -> str:
 
 def _dashboard(request: HttpRequest, app: str | None) -> HttpResponse:
     area, period = _context(request)
-    rows = selectors.figure_rows(user=request.user, area=area, period=period, app=app)
-    shown, table, totals = selectors.breakdown(user=request.user, area=area, period=period)
+    data = selectors.page_data(user=request.user, area=area, period=period, app=app)
+    rows = data.rows
     charted = (
         [r.figure for r in rows if r.figure.key in selectors.HEADLINE]
         if app is None
@@ -61,10 +61,10 @@ def _dashboard(request: HttpRequest, app: str | None) -> HttpResponse:
             "path": selectors.ancestors(area),
             "period": period,
             "rows": rows,
-            "breakdown_figures": shown,
-            "breakdown": table,
-            "totals": totals,
-            "queues": selectors.queue_rows(user=request.user, area=area, app=app),
+            "breakdown_figures": data.breakdown_figures,
+            "breakdown": data.breakdown,
+            "totals": data.totals,
+            "queues": data.queues,
             "charted": charted,
             "refreshed": summary.latest(),
             "may_refresh": policy.may(request.user, "dashboard.refresh"),
