@@ -31,20 +31,29 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 STEPS = 4
 
+# One scan of the payment rows: paid rows per program, area and month, and for the programs
+# of a group per person too (the other rows fold into one group per program, area and month),
+# so that the distinct persons come from this (smaller) table, not from a second scan.
+SCAN_SQL = """
+CREATE TEMP TABLE dashboard_scan AS
+SELECT program, area_id, month,
+       CASE WHEN program = ANY(%(grouped)s) THEN person_id END AS person_id,
+       count(*) FILTER (WHERE kind <> 'back_pay') AS person_times,
+       sum(amount) AS amount
+  FROM payments_payment
+ WHERE status = 'paid'
+ GROUP BY 1, 2, 3, 4
+"""
+# person-times (= persons per month) are paid rows that are not back pay: the engine pays a
+# person's month once; a failed row counts only through its reissue
 MONTHLY_SQL = """
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
 SELECT %(refresh)s, program, area_id, 'month', month,
-       count(*) FILTER (WHERE kind <> 'back_pay'),
-       count(*) FILTER (WHERE kind <> 'back_pay'),
-       sum(amount)
-  FROM payments_payment
- WHERE status = 'paid'
+       sum(person_times), sum(person_times), sum(amount)
+  FROM dashboard_scan
  GROUP BY program, area_id, month
 """
-# persons per month = person-months: a person has one paid row per program and month that is
-# not back pay (the engine pays a month once; a failed row counts only through its reissue)
-
 GROUP_SQL = """
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
@@ -53,11 +62,11 @@ SELECT %(refresh)s, %(group)s, area_id,
             WHEN GROUPING(quarter) = 0 THEN 'quarter' ELSE 'year' END,
        COALESCE(month, quarter, year),
        0, count(DISTINCT person_id), 0
-  FROM (SELECT DISTINCT area_id, person_id, month,
+  FROM (SELECT area_id, person_id, month,
                date_trunc('quarter', month)::date AS quarter,
                date_trunc('year', month)::date AS year
-          FROM payments_payment
-         WHERE status = 'paid' AND kind <> 'back_pay' AND program = ANY(%(programs)s)) p
+          FROM dashboard_scan
+         WHERE person_id IS NOT NULL AND person_times > 0 AND program = ANY(%(programs)s)) p
  GROUP BY GROUPING SETS ((area_id, month), (area_id, quarter), (area_id, year))
 """
 
@@ -124,14 +133,27 @@ def run(refresh_id: int) -> SummaryRefresh:
     PaymentSummary.objects.filter(refresh=refresh).delete()
     forget()
     try:
-        _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
-        for group, programs in GROUPS.items():
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    GROUP_SQL, {"refresh": refresh.pk, "group": group, "programs": list(programs)}
-                )
-                refresh.rows += max(cursor.rowcount, 0)
-        SummaryRefresh.objects.filter(pk=refresh.pk).update(steps_done=2, rows=refresh.rows)
+        grouped = [p for programs in GROUPS.values() for p in programs]
+        with connection.cursor() as cursor:
+            # the sorts of the distinct counts fit in memory (this session only)
+            cursor.execute("SET work_mem = '128MB'")
+            cursor.execute("DROP TABLE IF EXISTS dashboard_scan")
+            try:
+                cursor.execute(SCAN_SQL, {"grouped": grouped})
+                _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
+                with transaction.atomic():
+                    for group, programs in GROUPS.items():
+                        cursor.execute(
+                            GROUP_SQL,
+                            {"refresh": refresh.pk, "group": group, "programs": list(programs)},
+                        )
+                        refresh.rows += max(cursor.rowcount, 0)
+                    SummaryRefresh.objects.filter(pk=refresh.pk).update(
+                        steps_done=2, rows=refresh.rows
+                    )
+            finally:
+                cursor.execute("DROP TABLE IF EXISTS dashboard_scan")
+                cursor.execute("RESET work_mem")
         refresh.refresh_from_db(fields=["steps_done", "rows"])
         _step(refresh, ONE_OFF_SQL, {"refresh": refresh.pk})
         previous = latest()

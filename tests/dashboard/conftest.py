@@ -28,6 +28,16 @@ WELFARE = ["old_age_allowance", "orphan_allowance"]
 
 
 @pytest.fixture(autouse=True)
+def _forget_latest_refresh() -> Any:
+    """The latest refresh is remembered a few seconds per process: not across tests."""
+    from civil_affairs.dashboard import summary
+
+    summary.forget()
+    yield
+    summary.forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process() -> Any:
     old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
     app.conf.task_always_eager = app.conf.task_eager_propagates = True

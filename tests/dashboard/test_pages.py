@@ -108,3 +108,13 @@ def test_who_sees_what(staff, areas):
         user=staff.reviewer_a, area=areas.county, period=Period.year(2026)
     )
     assert [a.code for a, _v in table] == [areas.a.code]
+
+
+def test_demo_targets_and_first_refresh(areas):
+    from civil_affairs.dashboard import demo
+
+    demo.load(areas.by_code)
+    demo.load(areas.by_code)  # again: nothing doubles
+    coverage = Target.objects.filter(figure_key="social_orgs.social_work_coverage")
+    assert coverage.filter(year=2023).get().value == Decimal("30")
+    assert SummaryRefresh.objects.filter(status="done").count() == 2
