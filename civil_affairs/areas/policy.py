@@ -201,7 +201,29 @@ ACTIONS: dict[str, frozenset[str]] = {
     "placename.manage": frozenset({PLACE_NAMES_OFFICER}),
     "placename.import": frozenset({PLACE_NAMES_OFFICER, ADMINISTRATOR}),
     # ---- dashboards and the annual report
-    #
+    # figures, charts, breakdowns, queues and their xlsx/PNG exports (within the user's areas)
+    "dashboard.view": frozenset(
+        {
+            REVIEWER,
+            APPROVER,
+            FINANCE,
+            ADMINISTRATOR,
+            FEDERATION,
+            ELDERCARE_OFFICER,
+            CHILDREN_OFFICER,
+            CHILD_SUPERVISOR,
+            CLERK,
+            GOVERNANCE_OFFICER,
+            REGISTRATION_OFFICER,
+            FUNERAL_OFFICER,
+            REGISTRAR,
+            PLACE_NAMES_OFFICER,
+        }
+    ),
+    "dashboard.refresh": frozenset({APPROVER, FINANCE, ADMINISTRATOR}),  # the payments summary
+    "report.view": frozenset({REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
+    "report.generate": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),
+    "target.manage": frozenset({APPROVER, ADMINISTRATOR}),
 }
 
 M = TypeVar("M", bound=models.Model)

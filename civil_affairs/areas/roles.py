@@ -274,3 +274,15 @@ def sync_groups(**_: object) -> None:
             if perm is not None:  # an app that is not installed yet grants nothing
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+# dashboards and the annual report: targets are data the county approver and the
+# administrator keep (policy "target.manage"); reports are read in the admin too
+for _role in (Role.COUNTY_APPROVER, Role.ADMINISTRATOR):
+    GROUP_PERMISSIONS[_role] = [
+        *GROUP_PERMISSIONS[_role],
+        "dashboard.view_target",
+        "dashboard.add_target",
+        "dashboard.change_target",
+        "dashboard.view_annualreport",
+    ]

@@ -39,6 +39,8 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Marriage agencies"), "funeral:agencies", "agency.view"),
     (_("Place names"), "funeral:places", "placename.view"),
     # dashboards and the annual report
+    (_("Dashboards"), "dashboard:overview", "dashboard.view"),
+    (_("Annual work report"), "dashboard:report", "report.view"),
 ]
 
 
