@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
+import logging
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -57,6 +59,8 @@ LOCK_LEDGER = 40402  # key: the fund's area id
 
 MAX_NAMES = 5  # names quoted in a message about many rows
 EXPORT_KEEP = datetime.timedelta(days=7)  # how long an xlsx file waits for its download
+log = logging.getLogger(__name__)
+
 ANALYZE_AFTER = 10_000  # new rows after which a generation refreshes the table's statistics
 
 
@@ -722,15 +726,34 @@ def _check_exportable(actor: Any, payroll: Payroll) -> bool:
     return policy.may(actor, "payroll.export_full_id", payroll)
 
 
-@transaction.atomic
 def payroll_export_csv(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes], str]:
-    """The payroll's payable rows as CSV, streamed from PostgreSQL's COPY; logged."""
-    full_id = _check_exportable(actor, payroll)
-    rows = exports.payable_rows(payroll).count()
-    people_services.export_logged(
-        actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} csv", rows=rows
-    )
-    return exports.csv_stream(payroll, full_id=full_id), exports.file_name(payroll, "csv")
+    """The payroll's payable rows as CSV, streamed from PostgreSQL's COPY; logged.
+
+    COPY is started here, before the response: a failure is a message to the user, never a
+    download holding only the header.
+    """
+    with transaction.atomic():
+        full_id = _check_exportable(actor, payroll)
+        rows = exports.payable_rows(payroll).count()
+        people_services.export_logged(
+            actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} csv", rows=rows
+        )
+    stream = exports.csv_stream(payroll, full_id=full_id)
+    try:
+        first = next(stream)
+    except StopIteration:  # pragma: no cover - the header is always there
+        first = b""
+    except Exception as exc:
+        log.exception("payroll %s: the CSV export failed", payroll.pk)
+        raise ValidationError(
+            _(
+                "The CSV export failed (%(error)s); nothing was downloaded. Try again, or tell "
+                "the administrator."
+            )
+            % {"error": type(exc).__name__},
+            code="export_failed",
+        ) from exc
+    return itertools.chain([first], stream), exports.file_name(payroll, "csv")
 
 
 @transaction.atomic
