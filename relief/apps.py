@@ -9,8 +9,10 @@ class ReliefConfig(AppConfig):
     def ready(self) -> None:
         from .benefits import register_benefits
         from .payroll import register_providers
+        from .rules import register_one_offs
         from .standards import register_kinds
 
         register_providers()
+        register_one_offs()
         register_kinds()
         register_benefits()
