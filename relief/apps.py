@@ -11,9 +11,11 @@ class ReliefConfig(AppConfig):
         from .benefits import register_benefits
         from .dashboard import register_queues
         from .payroll import register_providers
+        from .rules import register_one_offs
         from .standards import register_kinds
 
         register_providers()
+        register_one_offs()
         register_kinds()
         register_benefits()
         register_queues()

@@ -69,6 +69,17 @@ ACTIONS: dict[str, frozenset[str]] = {
     "application.approve_delegated": frozenset({REVIEWER}),  # township approval where delegated
     "application.refuse": frozenset({CASEWORKER, REVIEWER, APPROVER}),
     "application.withdraw": frozenset({CASEWORKER}),
+    # the two disability subsidies: the federation confirms the grade (issue 10, item 5)
+    "application.confirm_grade": frozenset({FEDERATION}),
+    # the county's spot checks of approvals the townships made under delegation
+    "spotcheck.manage": frozenset({APPROVER}),
+    # delegation of approval per program and dated, holidays, township reserve funds
+    "delegation.manage": frozenset({ADMINISTRATOR}),
+    "reserve.manage": frozenset({FINANCE, ADMINISTRATOR}),
+    # a new payee when the head of household dies (the household's dibao continues)
+    "household.change_payee": frozenset({CASEWORKER}),
+    # low-income monitoring: register edge and heavy-expense households, act on alerts
+    "monitoring.manage": frozenset({CASEWORKER}),
     "entitlement.review": frozenset({CASEWORKER}),
     # stop, suspend, resume, change amount, gradual exit (reviews, cross-check warnings)
     "entitlement.manage": frozenset({CASEWORKER, APPROVER}),
