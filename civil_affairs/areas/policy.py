@@ -54,6 +54,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "area.manage": frozenset({ADMINISTRATOR}),
     # django-celery-beat's periodic tasks and their schedules (county-wide settings)
     "schedule.manage": frozenset({ADMINISTRATOR}),
+    # backups of the database and uploaded files (county-wide: a county-level assignment)
+    "backup.view": frozenset({ADMINISTRATOR}),
+    "backup.run": frozenset({ADMINISTRATOR}),
     # relief
     "household.view": EVERYONE,
     "household.create": frozenset({CASEWORKER, ADMINISTRATOR}),

@@ -118,6 +118,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_intervalschedule",
         "django_celery_beat.add_intervalschedule",
         "django_celery_beat.change_intervalschedule",
+        # backups: county-wide, read by a county-level administrator (policy.holds_county_wide)
+        "backups.view_backup",
     ],
     Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
     Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
     "civil_affairs.imports",
+    "civil_affairs.backups",
     # domain apps
     *DOMAIN_APPS,
 ]
@@ -173,6 +174,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Backups (civil_affairs/backups): nightly pg_dump in custom format plus the uploaded files,
+# kept this many days. Put BACKUP_DIR on another disk (or copy it off the machine) in production.
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP_DAYS = int(os.environ.get("DJANGO_BACKUP_KEEP_DAYS", "14"))
+BACKUP_TIMEOUT_SECONDS = 3 * 3600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
