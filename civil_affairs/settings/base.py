@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "civil_affairs.crosscheck",
     "civil_affairs.imports",
     "civil_affairs.backups",
+    "civil_affairs.dashboard",
     # domain apps
     *DOMAIN_APPS,
 ]
