@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from civil_affairs.imports import staged
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.validators import clean_credit_code, clean_id_number, clean_text
+from civil_affairs.imports import staged
 from civil_affairs.people.models import Person
 
 from . import services

@@ -186,7 +186,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "organisation.file": frozenset({REGISTRATION_OFFICER, CLERK}),  # community organisations
     "organisation.change": frozenset({REGISTRATION_OFFICER}),  # changes, deregister, revoke
     "organisation.import": frozenset({REGISTRATION_OFFICER}),
-    "inspection.record": frozenset({REGISTRATION_OFFICER}),
+    "annual_inspection.record": frozenset({REGISTRATION_OFFICER}),
     "orglist.manage": frozenset({REGISTRATION_OFFICER}),  # abnormal and serious-violation
     "evaluation.record": frozenset({REGISTRATION_OFFICER}),
     "enforcement.manage": frozenset({REGISTRATION_OFFICER}),
