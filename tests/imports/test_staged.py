@@ -218,3 +218,26 @@ def test_an_upload_is_its_uploaders_alone(staff, village_a):
         assert client.post(reverse("imports:confirm", args=[item.pk])).status_code == 404
     assert response.status_code == 302
     assert Person.objects.count() == 0
+
+
+def test_old_uploads_are_purged_and_what_they_saved_stays(staff, village_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from civil_affairs.imports import services
+
+    rows, _bad = people_rows(village_a)
+    client = login(staff.caseworker_a)
+    response = upload(client, csv_bytes([rows[0], rows[1]]), "people.csv")
+    item = StagedImport.objects.get()
+    client.post(reverse("imports:confirm", args=[item.pk]))
+    assert Person.objects.count() == 1
+    StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert services.imports_purge() == 1
+    assert StagedImport.objects.count() == 0
+    assert Person.objects.count() == 1
+    assert client.get(response["Location"]).status_code == 404
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.get(task="imports.purge").enabled
