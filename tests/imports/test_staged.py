@@ -241,3 +241,18 @@ def test_old_uploads_are_purged_and_what_they_saved_stays(staff, village_a):
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.get(task="imports.purge").enabled
+
+
+def test_demo_uploads_wait_checked_with_a_wrong_row_and_load_once(areas):
+    from civil_affairs.core import demo as core_demo
+    from civil_affairs.imports import demo
+
+    core_demo.load_users(core_demo.load_areas())
+    demo.load(None)
+    demo.load(None)
+    items = list(StagedImport.objects.order_by("uploader__username"))
+    assert [i.uploader.username for i in items] == ["caseworker_a", "caseworker_b"]
+    for item in items:
+        assert item.status == StagedImport.Status.CHECKED
+        assert item.result["errors"]
+        assert item.rows_saved is None
