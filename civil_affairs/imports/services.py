@@ -6,6 +6,7 @@ A small file is checked and saved in the request; a file of more than
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from typing import Any
@@ -65,7 +66,11 @@ def staged_import_create(*, actor: Any, spec_key: str, file_name: str, data: byt
     if as_job:
         _queue(item, "check")
     else:
-        import_check(staged_import_id=item.pk, actor=actor)
+        try:
+            import_check(staged_import_id=item.pk, actor=actor)
+        except Exception:
+            job_failed(staged_import_id=item.pk)  # the page says so instead of "checking"
+            raise
         item.refresh_from_db()
     return item
 
@@ -97,7 +102,11 @@ def import_confirm(*, actor: Any, item: StagedImport, valid_only: bool) -> Stage
     if locked.as_job:
         _queue(locked, "save")
     else:
-        import_save(staged_import_id=locked.pk, actor=actor)
+        try:
+            import_save(staged_import_id=locked.pk, actor=actor)
+        except Exception:
+            job_failed(staged_import_id=locked.pk)
+            raise
     locked.refresh_from_db()
     return locked
 
@@ -237,3 +246,12 @@ def import_save(*, staged_import_id: int, actor: Any = None) -> StagedImport:
 def job_failed(*, staged_import_id: int) -> None:
     """A job ended with an unexpected error (logged): the page says so."""
     _fail(staged_import_id, _("The job failed; nothing was imported. Please try again."))
+
+
+def imports_purge(*, days: int | None = None) -> int:
+    """Forget uploads (their files and results) older than `settings.IMPORTS_KEEP_DAYS`;
+    what they saved stays, with its own history. Returns how many were removed."""
+    keep = days if days is not None else staged.keep_days()
+    cutoff = timezone.now() - datetime.timedelta(days=keep)
+    removed, _kinds = StagedImport.objects.filter(created_at__lt=cutoff).delete()
+    return removed

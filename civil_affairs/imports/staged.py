@@ -62,6 +62,11 @@ def job_rows() -> int:
     return int(getattr(settings, "IMPORTS_JOB_ROWS", 2_000))
 
 
+def keep_days() -> int:
+    """Uploads and their dry runs are kept this many days (the purge job)."""
+    return int(getattr(settings, "IMPORTS_KEEP_DAYS", 30))
+
+
 # ---- what a domain app declares ------------------------------------------------------------
 
 

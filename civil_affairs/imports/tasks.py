@@ -29,3 +29,9 @@ def save_job(staged_import_id: int) -> str:
         log.exception("staged import %s: the import failed", staged_import_id)
         services.job_failed(staged_import_id=staged_import_id)
         raise
+
+
+@shared_task(name="imports.purge")
+def purge() -> int:
+    """Daily if an administrator schedules it (django-celery-beat, in the admin)."""
+    return services.imports_purge()

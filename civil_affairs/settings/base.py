@@ -274,6 +274,7 @@ LOGGING = {
 IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
 IMPORTS_JOB_ROWS = int(os.environ.get("IMPORTS_JOB_ROWS", "2000"))
+IMPORTS_KEEP_DAYS = int(os.environ.get("IMPORTS_KEEP_DAYS", "30"))  # then `imports.purge`
 
 # django-import-export: the formats a bureau's staff use
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]

@@ -54,6 +54,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page_number": page,
             "has_next": has_next,
             "may_create": policy.may(request.user, "household.create"),
+            "may_import": policy.may(request.user, "household.import"),
         },
     )
 

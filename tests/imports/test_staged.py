@@ -218,3 +218,41 @@ def test_an_upload_is_its_uploaders_alone(staff, village_a):
         assert client.post(reverse("imports:confirm", args=[item.pk])).status_code == 404
     assert response.status_code == 302
     assert Person.objects.count() == 0
+
+
+def test_old_uploads_are_purged_and_what_they_saved_stays(staff, village_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from civil_affairs.imports import services
+
+    rows, _bad = people_rows(village_a)
+    client = login(staff.caseworker_a)
+    response = upload(client, csv_bytes([rows[0], rows[1]]), "people.csv")
+    item = StagedImport.objects.get()
+    client.post(reverse("imports:confirm", args=[item.pk]))
+    assert Person.objects.count() == 1
+    StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert services.imports_purge() == 1
+    assert StagedImport.objects.count() == 0
+    assert Person.objects.count() == 1
+    assert client.get(response["Location"]).status_code == 404
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.get(task="imports.purge").enabled
+
+
+def test_demo_uploads_wait_checked_with_a_wrong_row_and_load_once(areas):
+    from civil_affairs.core import demo as core_demo
+    from civil_affairs.imports import demo
+
+    core_demo.load_users(core_demo.load_areas())
+    demo.load(None)
+    demo.load(None)
+    items = list(StagedImport.objects.order_by("uploader__username"))
+    assert [i.uploader.username for i in items] == ["caseworker_a", "caseworker_b"]
+    for item in items:
+        assert item.status == StagedImport.Status.CHECKED
+        assert item.result["errors"]
+        assert item.rows_saved is None

@@ -247,3 +247,13 @@ def test_the_admin_import_leads_to_the_staged_import(staff):
     response = client.get("/admin/relief/household/import/")
     assert response.status_code == 302
     assert response["Location"] == reverse("imports:upload", args=[KEY])
+
+
+def test_the_household_list_links_to_the_import_for_those_who_may(staff):
+    page = login(staff.caseworker_a).get(reverse("relief:household_list")).content.decode()
+    assert reverse("imports:upload", args=[KEY]) in page
+    page = login(staff.reviewer_a).get(reverse("relief:household_list")).content.decode()
+    assert 'id="import-households"' not in page
+    upload_page = login(staff.caseworker_a).get(reverse("imports:upload", args=[KEY]))
+    assert 'id="back-link"' in upload_page.content.decode()
+    assert login(staff.reviewer_a).get(reverse("imports:upload", args=[KEY])).status_code == 403
