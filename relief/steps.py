@@ -183,4 +183,6 @@ def allowed_steps(user: Any, application: Application) -> list[Step]:
         for step in STEPS
         if step_applies(step, application)
         and any(policy.may(user, action, application) for action in step.actions)
+        # a township approves only where approval is delegated (and within its limit)
+        and (step.name != "approve" or services.may_approve(user, application))
     ]

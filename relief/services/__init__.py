@@ -17,6 +17,7 @@ from .applications import (
     application_start_notice,
     application_submit,
     application_withdraw,
+    may_approve,
 )
 from .entitlements import (
     apply_amount_change,
@@ -77,6 +78,7 @@ __all__ = [
     "household_update",
     "income_entry_add",
     "income_entry_delete",
+    "may_approve",
     "medical_aid_record",
     "member_record_delete",
     "patrol_zone_create",
