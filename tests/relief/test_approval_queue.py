@@ -2,6 +2,7 @@
 reviewer approves where approval is delegated to the township (and temporary assistance
 up to its limit), never a case they handled; the county approver approves them all."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from civil_affairs.areas.models import Role
 from civil_affairs.areas.services import assignment_create
-from relief.models import Application
+from relief.models import Application, ApprovalDelegation
 from tests.conftest import login
 from tests.relief.conftest import apply_for, walk
 
@@ -19,16 +20,25 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 
 
+def _delegate(areas) -> None:
+    ApprovalDelegation.objects.create(
+        township=areas.a, program="dibao", valid_from=datetime.date(2020, 1, 1)
+    )
+
+
 def _box(pk: int) -> str:
     return f'name="applications" value="{pk}"'
 
 
 @pytest.fixture
 def cases(staff, areas, standards):
-    """A dibao case (the county approves it unless delegated) and temporary assistance of
-    2000 (within the township's limit), both reviewed in township A."""
+    """A dibao case after its notice (the county approves it unless delegated) and
+    temporary assistance of 2000 after the first opinion (within the township's limit),
+    both in township A."""
     dibao = walk(
-        apply_for(staff.caseworker_a, three_member_household(staff, areas)), staff, S.REVIEWED
+        apply_for(staff.caseworker_a, three_member_household(staff, areas)),
+        staff,
+        S.NOTICE_ENDED,
     )
     return dibao, temporary(staff, areas, "2000")
 
@@ -47,10 +57,9 @@ def test_township_reviewer_gets_checkboxes_only_for_what_it_may_approve(staff, a
     # a forged post of the case without a checkbox approves nothing
     client.post(reverse("relief:approval_queue"), {"applications": [dibao.pk]})
     dibao.refresh_from_db()
-    assert dibao.status == S.REVIEWED
+    assert dibao.status == S.NOTICE_ENDED
     # once approval is delegated to the township, the checkbox is there and it approves
-    areas.a.approval_delegated = True
-    areas.a.save()
+    _delegate(areas)
     page = client.get(reverse("relief:approval_queue")).content.decode()
     assert _box(dibao.pk) in page
     response = client.post(reverse("relief:approval_queue"), {"applications": [dibao.pk, temp.pk]})
@@ -61,8 +70,7 @@ def test_township_reviewer_gets_checkboxes_only_for_what_it_may_approve(staff, a
 
 
 def test_the_reviewer_who_reviewed_gets_no_checkbox_even_where_delegated(staff, areas, cases):
-    areas.a.approval_delegated = True
-    areas.a.save()
+    _delegate(areas)
     page = login(staff.reviewer_a).get(reverse("relief:approval_queue")).content.decode()
     assert all(_box(a.pk) not in page for a in cases)
 
