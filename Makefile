@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES = eval "$$($(PY) scripts/local_services.py env $(1))"
 
-.PHONY: run test bench lint typecheck format stop venv translations
+.PHONY: run dev test bench lint typecheck format stop venv translations
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ translations: $(STAMP)
 ## make run: install, migrate, load demo data, start web + worker + beat
 run: venv translations
 	@$(call SERVICES) && bash scripts/run.sh
+
+## make dev: as make run, with DEBUG on (Django's debug pages, for a developer only)
+dev: venv translations
+	@$(call SERVICES) && DJANGO_DEBUG=1 bash scripts/run.sh
 
 ## make test: the whole suite on real PostgreSQL (embedded when DATABASE_URL is unset)
 test: venv translations

@@ -97,15 +97,29 @@ class MemberForm(BootstrapForm):
     vehicles = forms.IntegerField(label=_("vehicles owned"), initial=0)
     real_estate = forms.IntegerField(label=_("homes owned"), initial=0)
     deposits = forms.DecimalField(label=_("bank deposits"), initial=0)
+    bank_name = forms.CharField(label=_("bank"), max_length=100, required=False)
+    bank_account = forms.CharField(
+        label=_("bank account for benefits"),
+        max_length=40,
+        required=False,
+        help_text=_("Where the monthly benefits are paid."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # a member on file (member_initial): the ID number cannot change and is shown masked;
-        # the certificate is shown masked and kept while it comes back unchanged
+        # the certificate is shown masked and kept while it comes back unchanged; the account
+        # on file is never sent to the page: its field stays empty, and a number typed there
+        # replaces it (README, Security)
         self.known_id_number = self.initial.get("known_id_number", "")
         self.known_certificate = self.initial.get("known_certificate", "")
         if self.known_id_number:
             self.fields["id_number"].disabled = True
+        masked = self.initial.get("masked_account", "")
+        if masked:
+            self.fields["bank_account"].help_text = _(
+                "On file: %(account)s. Leave empty to keep it; a number typed here replaces it."
+            ) % {"account": masked}
 
     def clean_id_number(self) -> str:
         return self.known_id_number or str(self.cleaned_data["id_number"])
@@ -151,6 +165,9 @@ def member_initial(household: Household) -> list[dict[str, Any]]:
                 "name": m.person.name,
                 "disability_certificate": mask_certificate(m.disability_certificate),
                 "known_certificate": m.disability_certificate,
+                "bank_name": m.person.bank_name,
+                "bank_account": "",
+                "masked_account": m.person.masked_bank_account,
             }
         )
         rows.append(row)

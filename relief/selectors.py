@@ -144,7 +144,7 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
             kind="status",
             title=str(labels.get(change.new_status, change.new_status)),
             actor=(change.actor.get_full_name() or change.actor.username) if change.actor else "",
-            note=change.note,
+            note=change.text,
         )
         for change in history(application)
     ]

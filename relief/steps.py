@@ -263,5 +263,11 @@ def _may(user: Any, step: Step, application: Application) -> bool:
 
 def allowed_steps(user: Any, application: Application) -> list[Step]:
     return [
-        step for step in STEPS if step_applies(step, application) and _may(user, step, application)
+        step
+        for step in STEPS
+        if step_applies(step, application)
+        and _may(user, step, application)
+        # the rules application_approve applies (limit, reserve fund, four eyes), so the
+        # page never offers an approval the service would refuse
+        and (step.name != "approve" or services.may_approve(user, application))
     ]

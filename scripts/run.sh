@@ -19,7 +19,7 @@ BEAT=$!
 trap 'kill $WORKER $BEAT 2>/dev/null || true' EXIT
 
 echo
-echo "  Civil affairs case portal: http://$HOST:$PORT/"
+echo "  Civil affairs case portal: http://$HOST:$PORT/  (another port: make run PORT=8080)"
 echo "  API docs:                  http://$HOST:$PORT/api/docs/"
 echo "  Database: ${DATABASE_URL%%\?*}"
 echo "  Broker:   ${REDIS_URL:-kombu filesystem transport under var/broker}"
@@ -31,4 +31,5 @@ for username, name, role, area in USERS:
 
 echo "  Worker and beat logs: var/log/"
 echo
+# DEBUG is off unless DJANGO_DEBUG=1 (make dev): errors show the portal's own pages
 exec $PY manage.py runserver "$HOST:$PORT"

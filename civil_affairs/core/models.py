@@ -24,6 +24,9 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
+    # a note the system wrote: what happened, rendered in the reader's language (core.notes)
+    note_code = models.CharField(_("note code"), max_length=60, blank=True)
+    note_params = models.JSONField(_("note parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -33,6 +36,15 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status} → {self.new_status}"
+
+    @property
+    def text(self) -> str:
+        """The note as the reader reads it: a system note in their language, else as typed."""
+        if self.note_code:
+            from .notes import render
+
+            return render(self.note_code, self.note_params, self.note)
+        return self.note
 
 
 class QueuedTask(models.Model):

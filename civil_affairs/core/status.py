@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from . import notes
 from .models import StatusChange
 
 Transitions = dict[str, set[str]]
@@ -21,10 +23,13 @@ def transition(
     actor: Any,
     note: str = "",
     field: str = "status",
+    note_code: str = "",
+    note_params: Mapping[str, Any] | None = None,
 ) -> StatusChange:
     """Move `obj` to `new_status` if its model's TRANSITIONS allow it; record the change.
 
-    The caller holds the transaction; `obj` is saved here.
+    The caller holds the transaction; `obj` is saved here. A note the system writes is
+    given as `note_code` (core.notes) and `note_params`, and read in the reader's language.
     """
     table: Transitions = type(obj).TRANSITIONS  # type: ignore[attr-defined]
     old_status = getattr(obj, field)
@@ -42,12 +47,28 @@ def transition(
         old_status=old_status,
         new_status=new_status,
         actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
+        **_note(note, note_code, note_params),
     )
 
 
+def _note(note: str, code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not code:
+        return {"note": note}
+    return {
+        "note": note or notes.in_default_language(code, params),
+        "note_code": code,
+        "note_params": dict(params or {}),
+    }
+
+
 def first_status(
-    obj: models.Model, *, actor: Any, note: str = "", field: str = "status"
+    obj: models.Model,
+    *,
+    actor: Any,
+    note: str = "",
+    field: str = "status",
+    note_code: str = "",
+    note_params: Mapping[str, Any] | None = None,
 ) -> StatusChange:
     """Record an object's first status (from nothing), right after it is created."""
     return StatusChange.objects.create(
@@ -56,7 +77,7 @@ def first_status(
         old_status="",
         new_status=getattr(obj, field),
         actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
+        **_note(note, note_code, note_params),
     )
 
 

@@ -36,10 +36,17 @@ record, the bank's result appended:
 
 The bank returns one D record per payment it received, in any order, and a T record whose
 count and total cover the D records of the result file.
+
+A result file is read in one encoding, strictly: GB18030 as above, or UTF-8 when the
+uploader says so or the whole file is UTF-8 (a BOM, or every line valid UTF-8); its field
+widths are then bytes of UTF-8. A line that does not decode, a UTF-8 line inside a GB18030
+file (it would decode as nonsense), or a field that cuts a character in two is refused with
+its line number, and the file with it.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -48,6 +55,8 @@ from decimal import Decimal
 from civil_affairs.core.money import to_yuan
 
 ENCODING = "gb18030"
+UTF8 = "utf-8"
+ENCODINGS = (ENCODING, UTF8)  # a result file's, declared or detected
 NEWLINE = b"\r\n"
 PAYMENT_RECORD = 120
 RESULT_RECORD = 180
@@ -206,9 +215,70 @@ class ResultFile:
     total_fen: int = 0
 
 
-def _text(record: bytes, field: tuple[int, int]) -> str:
+def detect_encoding(content: bytes) -> str:
+    """UTF-8 for a file with a UTF-8 BOM or wholly valid UTF-8 with some non-ASCII text;
+    otherwise GB18030 (whose lines are then each checked, see read_result_file)."""
+    if content.startswith(codecs.BOM_UTF8):
+        return UTF8
+    if content.isascii():
+        return ENCODING
+    try:
+        content.decode(UTF8)
+    except UnicodeDecodeError:
+        return ENCODING
+    return UTF8
+
+
+def _is_utf8_text(record: bytes) -> bool:
+    """Non-ASCII bytes that form valid UTF-8: Chinese in UTF-8, not GB18030 (whose
+    two-byte characters are almost never valid UTF-8 sequences)."""
+    if record.isascii():
+        return False
+    try:
+        record.decode(UTF8)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding_problem(record: bytes, encoding: str) -> str:
+    """Why the line cannot be read in the file's encoding, or ''."""
+    from django.utils.translation import gettext as _
+
+    if encoding == ENCODING and _is_utf8_text(record):
+        return _(
+            "This line is UTF-8 text inside a GB18030 file: its names and reasons would be "
+            "read as nonsense. Ask the bank for the file in one encoding."
+        )
+    try:
+        record.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return _(
+            "Byte %(position)d of this line is not %(encoding)s text: the file mixes "
+            "encodings or is damaged."
+        ) % {"position": exc.start + 1, "encoding": encoding.upper()}
+    return ""
+
+
+def _cut_character(record: bytes, encoding: str) -> int | None:
+    """The 1-based byte where a field of the record's layout cuts a character, or None."""
+    fields = {
+        b"H": (H_BATCH, H_MONTH),
+        b"D": (D_REFERENCE, D_ACCOUNT, D_NAME, D_AMOUNT, D_RESULT, D_REASON),
+        b"T": (T_COUNT, T_TOTAL),
+    }.get(record[:1], ())
+    for start, length in fields:
+        try:
+            record[start : start + length].decode(encoding)
+        except UnicodeDecodeError as exc:
+            return start + exc.start + 1
+    return None
+
+
+def _text(record: bytes, field: tuple[int, int], encoding: str = ENCODING) -> str:
+    """A field's text, decoded strictly (UnicodeDecodeError when it cuts a character)."""
     start, length = field
-    return record[start : start + length].decode(ENCODING, errors="replace").strip()
+    return record[start : start + length].decode(encoding).strip()
 
 
 def _digits(record: bytes, field: tuple[int, int]) -> int | None:
@@ -223,8 +293,11 @@ class LineError:
     message: str
 
 
-def read_result_file(lines: Iterable[bytes]) -> Iterator[ResultLine | LineError | ResultFile]:
-    """Parse a result file line by line, holding one line at a time.
+def read_result_file(
+    lines: Iterable[bytes], encoding: str = ENCODING
+) -> Iterator[ResultLine | LineError | ResultFile]:
+    """Parse a result file line by line, holding one line at a time, in `encoding`
+    (GB18030 or UTF-8, see detect_encoding).
 
     Yields a ResultLine per valid D record and a LineError per problem, in line order; the
     file-level checks (header, control record and its totals) come after, and the last item
@@ -241,8 +314,25 @@ def read_result_file(lines: Iterable[bytes]) -> Iterator[ResultLine | LineError 
     for line_no, raw in enumerate(lines, start=1):
         record = raw.rstrip(b"\r\n")
         summary.lines = line_no
+        if line_no == 1 and encoding == UTF8:
+            record = record.removeprefix(codecs.BOM_UTF8)
         if not record.strip():
             continue  # blank lines (a trailing newline) carry nothing
+        problem = _encoding_problem(record, encoding)
+        if problem:
+            yield LineError(line_no, problem)
+            continue
+        cut = _cut_character(record, encoding)
+        if cut is not None:
+            yield LineError(
+                line_no,
+                _(
+                    "Byte %(position)d cuts a character in two: a field's text does not fit "
+                    "its width in %(encoding)s."
+                )
+                % {"position": cut, "encoding": encoding.upper()},
+            )
+            continue
         if seen_control:
             yield LineError(line_no, _("A record after the control record (T)."))
             continue
@@ -260,7 +350,7 @@ def read_result_file(lines: Iterable[bytes]) -> Iterator[ResultLine | LineError 
                 continue
             seen_header = True
             summary.batch = _digits(record, H_BATCH)
-            month_text = _text(record, H_MONTH)
+            month_text = _text(record, H_MONTH, encoding)
             try:
                 summary.month = datetime.date(int(month_text[:4]), int(month_text[4:6]), 1)
             except ValueError:
@@ -272,18 +362,18 @@ def read_result_file(lines: Iterable[bytes]) -> Iterator[ResultLine | LineError 
             if summary.batch is None:
                 yield LineError(line_no, _("The header's batch number is not a number."))
         elif kind == b"D":
-            ref = _text(record, D_REFERENCE)
+            ref = _text(record, D_REFERENCE, encoding)
             pk = payment_id(ref)
             amount = _digits(record, D_AMOUNT)
-            result = _text(record, D_RESULT)
-            reason = _text(record, D_REASON)
+            result = _text(record, D_RESULT, encoding)
+            reason = _text(record, D_REASON, encoding)
             problems = []
             if pk is None:
                 problems.append(_("the reference “%(ref)s” is not 16 digits") % {"ref": ref})
             if amount is None:
                 problems.append(
                     _("the amount “%(text)s” is not a number of fen")
-                    % {"text": _text(record, D_AMOUNT)}
+                    % {"text": _text(record, D_AMOUNT, encoding)}
                 )
             if result not in (PAID, FAILED):
                 problems.append(
@@ -301,8 +391,8 @@ def read_result_file(lines: Iterable[bytes]) -> Iterator[ResultLine | LineError 
             yield ResultLine(
                 line_no=line_no,
                 payment_id=pk,
-                account=_text(record, D_ACCOUNT),
-                name=_text(record, D_NAME),
+                account=_text(record, D_ACCOUNT, encoding),
+                name=_text(record, D_NAME, encoding),
                 amount_fen=amount,
                 paid=result == PAID,
                 reason=reason if result == FAILED else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -19,6 +20,24 @@ from .models import Payment
 
 def program_choices() -> list[tuple[str, str]]:
     return [(p.program, str(p.label)) for p in providers.all_providers()]
+
+
+def next_payroll_month() -> datetime.date:
+    """The month the generate form proposes: the first month without a regular payroll,
+    after the latest one generated (or from next month when there is none yet)."""
+    from .models import Payroll
+
+    made = set(
+        Payroll.objects.filter(kind=Payroll.Kind.REGULAR)
+        .exclude(status=Payroll.Status.CANCELLED)
+        .values_list("month", flat=True)
+    )
+    month = (
+        add_months(max(made), 1) if made else add_months(first_of_month(timezone.localdate()), 1)
+    )
+    while month in made:
+        month = add_months(month, 1)
+    return month
 
 
 class GenerateForm(BootstrapForm):
@@ -44,8 +63,7 @@ class GenerateForm(BootstrapForm):
         )
         cast(forms.ModelMultipleChoiceField, self.fields["areas"]).queryset = areas.order_by("code")
         if not self.is_bound:
-            today = timezone.localdate()
-            self.initial.setdefault("month", add_months(first_of_month(today), 1))
+            self.initial.setdefault("month", next_payroll_month())
             self.initial.setdefault("programs", [c for c, _label in program_choices()])
             top = areas.order_by("code").first()
             if top is not None:
@@ -66,6 +84,15 @@ class BankReturnForm(BootstrapForm):
     file = forms.FileField(
         label=_("the bank's result file"),
         help_text=_("Fixed-width GB18030 text as the bank returns it (see the layout)."),
+    )
+    encoding = forms.ChoiceField(
+        label=_("the file's encoding"),
+        required=False,
+        choices=[
+            ("", _("detect (GB18030, or UTF-8 when the whole file is UTF-8)")),
+            ("gb18030", "GB18030 / GBK"),
+            ("utf-8", "UTF-8"),
+        ],
     )
 
 

@@ -58,7 +58,7 @@ class Outcome:
     failed_by_program: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
 
 
-def load(payroll: Payroll, lines: Iterable[bytes]) -> Checked:
+def load(payroll: Payroll, lines: Iterable[bytes], encoding: str = bankfile.ENCODING) -> Checked:
     checked = Checked()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS payments_result_rows")
@@ -68,7 +68,7 @@ def load(payroll: Payroll, lines: Iterable[bytes]) -> Checked:
         )
         summary = bankfile.ResultFile()
         with cursor.copy("COPY payments_result_rows FROM STDIN") as copy:
-            for item in bankfile.read_result_file(lines):
+            for item in bankfile.read_result_file(lines, encoding):
                 if isinstance(item, bankfile.ResultLine):
                     copy.write_row(
                         (item.line_no, item.payment_id, item.amount_fen, item.paid, item.reason)

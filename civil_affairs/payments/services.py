@@ -28,10 +28,11 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core import queue
+from civil_affairs.core import notes, queue
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import first_status, history, transition
@@ -39,7 +40,7 @@ from civil_affairs.core.validators import clean_text, compact_account, validate_
 from civil_affairs.people import services as people_services
 from civil_affairs.people.models import Person
 
-from . import engine, exports, providers, returns
+from . import bankfile, engine, exports, providers, returns
 from .models import (
     BankReturn,
     ExportJob,
@@ -63,6 +64,15 @@ from .selectors import (
 # advisory lock classes (pg_advisory_xact_lock(class, key))
 LOCK_GENERATE = 40401  # key 0: one regular generation starts at a time
 LOCK_LEDGER = 40402  # key: the fund's area id
+
+# what the system writes on a payroll's timeline, read in the reader's language (core.notes)
+NOTE_STARTED = notes.register("payments.generation_started", gettext_lazy("Generation started."))
+NOTE_AGAIN = notes.register("payments.generated_again", gettext_lazy("Generated again."))
+NOTE_GENERATED = notes.register(
+    "payments.generated", gettext_lazy("%(rows)d rows, %(amount)s yuan.")
+)
+NOTE_BANK_FILE = notes.register("payments.bank_file", gettext_lazy("Bank file of %(rows)d rows."))
+NOTE_REISSUE = notes.register("payments.reissue", gettext_lazy("Reissue of %(count)d rows."))
 
 MAX_NAMES = 5  # names quoted in a message about many rows
 EXPORT_KEEP = datetime.timedelta(days=7)  # how long an xlsx file waits for its download
@@ -326,12 +336,12 @@ def payroll_generate(
             generation_started_at=now,
         )
         payroll.areas.set(chosen)
-        first_status(payroll, actor=actor, note=_("Generation started."))
+        first_status(payroll, actor=actor, note_code=NOTE_STARTED)
     else:
         payroll.generation_started_at = now
         payroll.generation_finished_at = None
         payroll._history_user = actor  # type: ignore[attr-defined]
-        transition(payroll, Payroll.Status.GENERATING, actor=actor, note=_("Generated again."))
+        transition(payroll, Payroll.Status.GENERATING, actor=actor, note_code=NOTE_AGAIN)
         payroll.chunks.all().delete()
         # a draft pays what is owed now: its rows to pay are made anew (held rows stay held)
         with connection.cursor() as cursor:
@@ -541,8 +551,8 @@ def payroll_generation_finish(*, payroll_id: int) -> Payroll | None:
         payroll,
         Payroll.Status.DRAFT,
         actor=None,
-        note=_("%(rows)d rows, %(amount)s yuan.")
-        % {"rows": payroll.rows, "amount": payroll.amount},
+        note_code=NOTE_GENERATED,
+        note_params={"rows": payroll.rows, "amount": str(payroll.amount)},
     )
     return payroll
 
@@ -945,7 +955,8 @@ def payroll_bank_file(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes],
             payroll,
             Payroll.Status.EXPORTED,
             actor=actor,
-            note=_("Bank file of %(rows)d rows.") % {"rows": rows},
+            note_code=NOTE_BANK_FILE,
+            note_params={"rows": rows},
         )
     people_services.export_logged(
         actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} bank file", rows=rows
@@ -958,9 +969,12 @@ def payroll_bank_file(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes],
 
 @transaction.atomic
 def bank_return_apply(
-    *, actor: Any, payroll: Payroll, content: bytes, file_name: str
+    *, actor: Any, payroll: Payroll, content: bytes, file_name: str, encoding: str = ""
 ) -> BankReturn:
     """Apply the bank's result file: each row paid or failed with the bank's reason.
+
+    `encoding` is the one the uploader declares (GB18030 or UTF-8), else it is detected
+    (bankfile.detect_encoding); every line is decoded strictly in it.
 
     The whole file is read and checked first (layout, control total, references, duplicates,
     amounts, rows already settled); any problem rejects the file with the line numbers and
@@ -981,7 +995,12 @@ def bank_return_apply(
             % {"date": f"{timezone.localtime(earlier.uploaded_at):%Y-%m-%d %H:%M}"},
             code="duplicate_file",
         )
-    checked = returns.load(payroll, io.BytesIO(content))
+    encoding = encoding or bankfile.detect_encoding(content)
+    if encoding not in bankfile.ENCODINGS:
+        raise ValidationError(
+            {"encoding": _("A result file is GB18030 or UTF-8 text.")}, code="encoding"
+        )
+    checked = returns.load(payroll, io.BytesIO(content), encoding)
     if checked.errors:
         raise ValidationError(checked.messages(), code="bad_file")
     bank_return = BankReturn.objects.create(
@@ -1127,7 +1146,11 @@ def payroll_reissue(
     )
     payroll.areas.set([covering])
     first_status(
-        payroll, actor=actor, note=note or _("Reissue of %(count)d rows.") % {"count": len(rows)}
+        payroll,
+        actor=actor,
+        note=note,
+        note_code="" if note else NOTE_REISSUE,
+        note_params={"count": len(rows)},
     )
     for row in rows:
         row.reissued = True

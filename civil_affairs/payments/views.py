@@ -375,7 +375,11 @@ def bank_return_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             applied = services.bank_return_apply(
-                actor=request.user, payroll=payroll, content=upload.read(), file_name=upload.name
+                actor=request.user,
+                payroll=payroll,
+                content=upload.read(),
+                file_name=upload.name,
+                encoding=form.cleaned_data["encoding"],
             )
         except ValidationError as exc:
             problems = exc.messages

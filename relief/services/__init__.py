@@ -23,6 +23,7 @@ from .applications import (
     application_submit,
     application_withdraw,
     before,
+    may_approve,
     path,
     proposed_amount,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "household_update",
     "income_entry_add",
     "income_entry_delete",
+    "may_approve",
     "medical_aid_record",
     "member_record_delete",
     "monitoring_act",

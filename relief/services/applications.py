@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
+from civil_affairs.core import notes
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import first_status, transition
@@ -51,6 +52,11 @@ from ..models import (
 from ..standards import Kind as StandardKind
 from .entitlements import entitlement_create
 from .reviews import review_schedule
+
+# what the system writes on a case's timeline, read in the reader's language (core.notes)
+NOTE_REGISTERED = notes.register("relief.registered", gettext_lazy("Registered."))
+NOTE_VISITED = notes.register("relief.visited", gettext_lazy("Visited on %(d)s."))
+NOTE_ONE_OFF = notes.register("relief.one_off", gettext_lazy("One-off payment of %(amount)s."))
 
 S = Application.Status
 Kind = Application.Kind
@@ -288,7 +294,7 @@ def application_create(
         created_by=actor,
     )
     _save(application, actor)
-    first_status(application, actor=actor, note=_("Registered."))
+    first_status(application, actor=actor, note_code=NOTE_REGISTERED)
     return application
 
 
@@ -471,7 +477,14 @@ def application_record_visit(
         application.documents_pending = False
         _save(application, actor)
     else:
-        _move(application, S.VISITED, actor, _("Visited on %(d)s.") % {"d": visited_on})
+        application._history_user = actor  # type: ignore[attr-defined]
+        transition(
+            application,
+            S.VISITED,
+            actor=actor,
+            note_code=NOTE_VISITED,
+            note_params={"d": f"{visited_on}"},
+        )
     return visit
 
 
@@ -799,6 +812,20 @@ def application_approve(
     return application
 
 
+def may_approve(actor: Any, application: Application, today: datetime.date | None = None) -> bool:
+    """Whether `actor` may approve the case now, by the same rules application_approve
+    applies (county or delegated township, the township's limit, four eyes): pages offer
+    the approve button and the bulk-approve checkbox only for these."""
+    if before(application, S.APPROVED) != application.status:
+        return False
+    try:
+        _check_approver(actor, application, _today(today))
+        _not_by(actor, application, "")
+    except (PermissionDenied, Http404, ValidationError):
+        return False
+    return True
+
+
 def _approve(actor: Any, application: Application, note: str, today: datetime.date) -> None:
     next_month = add_months(first_of_month(today), 1)
     application.approved_by = actor
@@ -828,11 +855,13 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
             note=str(application.get_assistance_kind_display()),
             day=today,
         )
-        _move(
+        application._history_user = actor  # type: ignore[attr-defined]
+        transition(
             application,
             S.IN_PAYMENT,
-            actor,
-            _("One-off payment of %(amount)s.") % {"amount": application.approved_amount},
+            actor=actor,
+            note_code=NOTE_ONE_OFF,
+            note_params={"amount": str(application.approved_amount)},
         )
         return
     household = application.household

@@ -22,8 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
+from civil_affairs.core import notes
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months
 from civil_affairs.core.status import transition
@@ -41,6 +43,13 @@ from ..models import (
     Program,
 )
 from ..standards import Kind
+
+# what the system writes on an entitlement's timeline, read in the reader's language
+NOTE_FROM = notes.register("relief.from_month", gettext_lazy("From %(month)s: %(reason)s"))
+NOTE_GRADUAL_EXIT = notes.register(
+    "relief.gradual_exit",
+    gettext_lazy("%(months)d months from %(month)s, last paid %(last)s: %(reason)s"),
+)
 
 Status = Entitlement.Status
 
@@ -255,8 +264,8 @@ def entitlement_stop(
         entitlement,
         Status.STOPPED,
         actor=actor,
-        note=_("From %(month)s: %(reason)s")
-        % {"month": f"{effective_month:%Y-%m}", "reason": reason},
+        note_code=NOTE_FROM,
+        note_params={"month": f"{effective_month:%Y-%m}", "reason": reason},
     )
     _end_periods(entitlement, entitlement.end_month, actor)
     return entitlement
@@ -282,8 +291,8 @@ def entitlement_suspend(
         entitlement,
         Status.SUSPENDED,
         actor=actor,
-        note=_("From %(month)s: %(reason)s")
-        % {"month": f"{effective_month:%Y-%m}", "reason": reason},
+        note_code=NOTE_FROM,
+        note_params={"month": f"{effective_month:%Y-%m}", "reason": reason},
     )
     return entitlement
 
@@ -314,8 +323,8 @@ def entitlement_resume(
         entitlement,
         Status.ACTIVE,
         actor=actor,
-        note=_("From %(month)s: %(reason)s")
-        % {"month": f"{effective_month:%Y-%m}", "reason": reason},
+        note_code=NOTE_FROM,
+        note_params={"month": f"{effective_month:%Y-%m}", "reason": reason},
     )
     return entitlement
 
@@ -498,8 +507,8 @@ def entitlement_gradual_exit(
         entitlement,
         Status.GRADUAL_EXIT,
         actor=actor,
-        note=_("%(months)d months from %(month)s, last paid %(last)s: %(reason)s")
-        % {
+        note_code=NOTE_GRADUAL_EXIT,
+        note_params={
             "months": months,
             "month": f"{effective_month:%Y-%m}",
             "last": f"{last:%Y-%m}",

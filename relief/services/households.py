@@ -24,11 +24,13 @@ from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.validators import (
     clean_id_number,
     clean_text,
+    compact_account,
     parse_disability_certificate,
+    validate_bank_account,
     validate_no_formula,
 )
 from civil_affairs.people.models import Person
-from civil_affairs.people.services import person_create
+from civil_affairs.people.services import person_create, person_update
 
 from ..models import (
     Entitlement,
@@ -180,6 +182,10 @@ def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
     for field in FLAG_FIELDS:
         run(field, lambda field=field: _flag(data.get(field), field))
     run("illness_note", lambda: text("illness_note", 300))
+    # the person's account for benefits (on Person, not the member row); empty keeps the
+    # one on file
+    run("bank_name", lambda: text("bank_name", 100))
+    run("bank_account", lambda: _account(data.get("bank_account")))
     if out.get("vehicles_exempt", 0) > out.get("vehicles", 0):
         errors.setdefault("vehicles_exempt", []).append(
             _("More exempt vehicles than vehicles owned.")
@@ -209,6 +215,32 @@ def clean_member(data: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _account(value: Any) -> str:
+    _formula(value, "bank_account")
+    account = compact_account(str(value or ""))
+    if account:
+        try:
+            validate_bank_account(account)
+        except ValidationError as exc:
+            raise ValidationError({"bank_account": exc.messages}) from None
+    return account
+
+
+PERSON_FIELDS = ("id_number", "name", "bank_name", "bank_account")
+
+
+def _set_account(actor: Any, person: Person, member: dict[str, Any]) -> None:
+    """Give the person the bank and account typed for the member (a typed account replaces
+    the one on file; none typed keeps it)."""
+    changes = {
+        field: member[field]
+        for field in ("bank_name", "bank_account")
+        if member.get(field) and member[field] != getattr(person, field)
+    }
+    if changes:
+        person_update(actor=actor, person=person, **changes)
 
 
 def _id_number(value: Any) -> str:
@@ -290,7 +322,7 @@ def _person_for(actor: Any, member: dict[str, Any], area: Area) -> Person:
 
 
 def _member_values(member: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in member.items() if k not in ("id_number", "name")}
+    return {k: v for k, v in member.items() if k not in PERSON_FIELDS}
 
 
 def _save(obj: Any, actor: Any) -> None:
@@ -345,6 +377,7 @@ def _caseworker(actor: Any) -> Any:
 
 def _add_member(actor: Any, household: Household, member: dict[str, Any]) -> HouseholdMember:
     person = _person_for(actor, member, household.area)
+    _set_account(actor, person, member)
     other = Member.objects.filter(person=person).exclude(household=household).first()
     if other is not None:
         raise ValidationError(
@@ -415,6 +448,7 @@ def household_set_members(
                 for field, value in _member_values(member).items():
                     setattr(existing, field, value)
                 _save(existing, actor)
+                _set_account(actor, existing.person, member)
         except ValidationError as exc:
             raise _member_errors(index, member["name"], exc) from None
     household.save(update_fields=["updated_at"])

@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
+from civil_affairs.core import notes
 from civil_affairs.core.models import StatusChange
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
@@ -30,6 +32,14 @@ from ..standards import Kind
 from . import entitlements as ent
 
 Outcome = Review.Outcome
+
+# what the system writes on a review's timeline, read in the reader's language (core.notes)
+NOTE_DONE = notes.register(
+    "relief.review_done",
+    gettext_lazy("%(outcome)s from %(month)s (%(n)d entitlements changed). %(note)s"),
+    choices={"outcome": Outcome},
+)
+NOTE_OVERDUE = notes.register("relief.review_overdue", gettext_lazy("Not done by its due date."))
 
 
 def _add_months_to_day(day: datetime.date, months: int) -> datetime.date:
@@ -131,9 +141,9 @@ def review_complete(
         review,
         Review.Status.DONE,
         actor=actor,
-        note=_("%(outcome)s from %(month)s (%(n)d entitlements changed). %(note)s")
-        % {
-            "outcome": Outcome(outcome).label,
+        note_code=NOTE_DONE,
+        note_params={
+            "outcome": str(outcome),
             "month": f"{month:%Y-%m}",
             "n": changed,
             "note": note,
@@ -212,6 +222,7 @@ def review_mark_overdue(*, today: datetime.date | None = None) -> int:
             status=Review.Status.OVERDUE, updated_at=timezone.now()
         )
         content_type = ContentType.objects.get_for_model(Review)
+        overdue_note = notes.in_default_language(NOTE_OVERDUE, None)
         StatusChange.objects.bulk_create(
             [
                 StatusChange(
@@ -219,7 +230,8 @@ def review_mark_overdue(*, today: datetime.date | None = None) -> int:
                     object_id=pk,
                     old_status=Review.Status.DUE,
                     new_status=Review.Status.OVERDUE,
-                    note=_("Not done by its due date."),
+                    note=overdue_note,
+                    note_code=NOTE_OVERDUE,
                 )
                 for pk in ids
             ],

@@ -143,6 +143,16 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(photo.image.open("rb"), content_type=content_type)
 
 
+def _approvable(user: Any) -> list[Application]:
+    """The reviewed cases in the user's areas, each marked `approvable` when the user may
+    approve it (a township approves only where approval is delegated, up to its limit):
+    only those get a checkbox, and only those are accepted by the bulk form."""
+    queue = list(selectors.approval_queue(user=user))
+    for application in queue:
+        application.approvable = services.may_approve(user, application)  # type: ignore[attr-defined]
+    return queue
+
+
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
     """Reviewed cases waiting for approval (with bulk approve), and submitted cases waiting
@@ -152,10 +162,13 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     )
     if not may_approve and not policy.may(request.user, "application.review"):
         raise PermissionDenied(_("Your role does not approve or review cases."))
-    queue = list(selectors.approval_queue(user=request.user)) if may_approve else []
+    queue = _approvable(request.user) if may_approve else []
     failed: list[tuple[Application, str]] = []
     if request.method == "POST":
-        form = forms.BulkApproveForm(request.POST, queue=queue)
+        form = forms.BulkApproveForm(
+            request.POST,
+            queue=[a for a in queue if a.approvable],  # type: ignore[attr-defined]
+        )
         if form.is_valid():
             chosen = [a for a in queue if a.pk in set(form.cleaned_data["applications"])]
             approved, failed = services.application_approve_many(
@@ -165,7 +178,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(n)d cases approved.") % {"n": len(approved)})
             if not failed:
                 return redirect("relief:approval_queue")
-            queue = list(selectors.approval_queue(user=request.user))
+            queue = _approvable(request.user)
         else:
             messages.error(request, _("Choose the cases to approve."))
     return render(

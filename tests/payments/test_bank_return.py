@@ -1,13 +1,17 @@
-"""The bank's result file: applied whole, or rejected with line numbers and nothing changed;
+"""The bank's result file: applied whole, or rejected with line numbers and nothing changed
+(decoded strictly in one encoding);
 failed rows corrected and reissued in a supplementary payroll."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from civil_affairs.payments import bankfile, services
 from civil_affairs.payments.models import BankReturn, LedgerEntry, Payment, Payroll
+from tests.conftest import login
 
 from .factories import DEC, NOV, approved, beneficiary, fund, generate
 
@@ -277,3 +281,131 @@ def test_results_only_for_a_payroll_sent_to_the_bank(staff, areas):
             content=result(payroll, rows_of(payroll)),
             file_name="r",
         )
+
+
+# ---- encodings: decoded strictly, in one encoding; a mixed file refused with its line numbers
+
+FIELDS = (
+    bankfile.D_REFERENCE,
+    bankfile.D_ACCOUNT,
+    bankfile.D_NAME,
+    bankfile.D_AMOUNT,
+    bankfile.D_RESULT,
+    bankfile.D_REASON,
+)
+
+
+def utf8_record(record: bytes) -> bytes:
+    """A D record as a bank writing UTF-8 would: each field's text in UTF-8, padded with
+    spaces to the same width in bytes (so the record keeps its 180 bytes)."""
+    out = bytearray(record)
+    for start, length in FIELDS:
+        text = record[start : start + length].decode("gb18030").rstrip(" ")
+        raw = text.encode("utf-8")
+        assert len(raw) <= length
+        out[start : start + length] = raw + b" " * (length - len(raw))
+    return bytes(out)
+
+
+def lines_of(content: bytes) -> list[bytes]:
+    return content.split(bankfile.NEWLINE)
+
+
+def join(lines: list[bytes]) -> bytes:
+    return bankfile.NEWLINE.join(lines)
+
+
+def test_a_utf8_line_inside_a_gb18030_file_is_refused_with_its_line(staff, sent):
+    failed = Payment.objects.filter(payroll=sent).order_by("pk")[1]
+    lines = lines_of(result(sent, rows_of(sent, failed={failed.pk})))
+    assert lines[2][bankfile.D_RESULT[0] : bankfile.D_RESULT[0] + 1] == b"F"  # line 3
+    lines[2] = utf8_record(lines[2])  # 账户已销户 and the name in UTF-8, still 180 bytes
+    assert len(lines[2]) == bankfile.RESULT_RECORD
+    before = state(sent)
+    with pytest.raises(ValidationError) as caught:
+        services.bank_return_apply(
+            actor=staff.finance, payroll=sent, content=join(lines), file_name="回盘.txt"
+        )
+    messages = caught.value.messages
+    assert messages[0] == "文件未被应用，数据没有任何改动。"
+    assert any(m.startswith("第 3 行：") and "UTF-8" in m for m in messages), messages
+    # no other D line is blamed (the control total then misses that line's amount)
+    assert not [m for m in messages if m.startswith(("第 2 行", "第 4 行", "第 5 行"))]
+    assert state(sent) == before
+
+
+def test_a_whole_utf8_file_is_read_as_utf8_and_its_reasons_stored_right(staff, sent):
+    failed = Payment.objects.filter(payroll=sent).order_by("pk")[0]
+    lines = lines_of(result(sent, rows_of(sent, failed={failed.pk})))
+    lines = [utf8_record(line) if line[:1] == b"D" else line for line in lines]
+    content = join(lines)
+    assert bankfile.detect_encoding(content) == "utf-8"
+    applied = services.bank_return_apply(
+        actor=staff.finance, payroll=sent, content=content, file_name="回盘-utf8.txt"
+    )
+    assert (applied.paid_rows, applied.failed_rows) == (3, 1)
+    failed.refresh_from_db()
+    assert (failed.status, failed.bank_reason) == ("failed", "账户已销户")
+
+
+def test_declared_gb18030_refuses_a_utf8_file_line_by_line(staff, sent):
+    lines = lines_of(result(sent, rows_of(sent)))
+    lines = [utf8_record(line) if line[:1] == b"D" else line for line in lines]
+    with pytest.raises(ValidationError) as caught:
+        services.bank_return_apply(
+            actor=staff.finance,
+            payroll=sent,
+            content=join(lines),
+            file_name="r.txt",
+            encoding="gb18030",
+        )
+    bad = [m for m in caught.value.messages if "UTF-8" in m]
+    assert [m.split("：")[0] for m in bad] == ["第 2 行", "第 3 行", "第 4 行", "第 5 行"]
+
+
+def test_bytes_of_no_encoding_are_refused_with_their_line(staff, sent):
+    lines = lines_of(result(sent, rows_of(sent)))
+    record = bytearray(lines[3])
+    record[bankfile.D_REASON[0] : bankfile.D_REASON[0] + 2] = b"\xff\xff"
+    lines[3] = bytes(record)
+    before = state(sent)
+    with pytest.raises(ValidationError) as caught:
+        services.bank_return_apply(
+            actor=staff.finance, payroll=sent, content=join(lines), file_name="r.txt"
+        )
+    assert any(m.startswith("第 4 行：") and "GB18030" in m for m in caught.value.messages)
+    assert state(sent) == before
+
+
+def test_a_name_cut_in_the_middle_of_a_character_is_refused(staff, sent):
+    lines = lines_of(result(sent, rows_of(sent)))
+    record = bytearray(lines[1])
+    start, length = bankfile.D_NAME
+    # 19 characters of two bytes, then the first byte of a twentieth: the name is cut
+    record[start : start + length] = ("张" * 19).encode("gb18030") + b" \xd5"
+    lines[1] = bytes(record)
+    assert len(lines[1]) == bankfile.RESULT_RECORD
+    before = state(sent)
+    with pytest.raises(ValidationError) as caught:
+        services.bank_return_apply(
+            actor=staff.finance, payroll=sent, content=join(lines), file_name="r.txt"
+        )
+    assert any(m.startswith("第 2 行：") for m in caught.value.messages), caught.value.messages
+    assert state(sent) == before
+
+
+def test_the_upload_page_lets_the_clerk_declare_the_encoding(staff, sent):
+    lines = lines_of(result(sent, rows_of(sent)))
+    lines = [utf8_record(line) if line[:1] == b"D" else line for line in lines]
+    client = login(staff.finance)
+    url = reverse("payments:bank_return_upload", args=[sent.pk])
+    page = client.get(url).content.decode()
+    assert 'name="encoding"' in page
+    response = client.post(
+        url,
+        {"file": SimpleUploadedFile("r.txt", join(lines)), "encoding": "gb18030"},
+    )
+    text = response.content.decode()
+    assert "第 2 行：" in text
+    assert "UTF-8" in text
+    assert not Payment.objects.filter(payroll=sent, status="paid").exists()
