@@ -68,8 +68,9 @@ def load(areas: dict[str, Area]) -> None:
     if Payroll.objects.exists():
         return
     admin, finance, approver = _user("admin"), _user("finance"), _user("approver")
-    if not LedgerEntry.objects.exists():
-        for program in [p.program for p in providers.all_providers()]:
+    # per program: an app's demo may have funded its own one-off programs already
+    for program in [p.program for p in providers.all_providers()]:
+        if not LedgerEntry.objects.filter(program=program).exists():
             amount, reference = ALLOCATIONS.get(program, DEFAULT_ALLOCATION)
             services.ledger_allocate(
                 actor=finance,
