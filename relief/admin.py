@@ -17,14 +17,17 @@ from civil_affairs.areas.admin import ScopedAdmin
 from . import services
 from .models import (
     Application,
+    ApprovalDelegation,
     Entitlement,
     EntitlementPeriod,
+    Holiday,
     HomelessCase,
     HomelessService,
     Household,
     HouseholdMember,
     MedicalAid,
     PatrolZone,
+    ReserveFund,
     Review,
 )
 
@@ -221,3 +224,31 @@ class MedicalAidAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["person", "treated_on", "hospital", "total_cost", "aid_amount"]
     date_hierarchy = "treated_on"
     list_select_related = ["person"]
+
+
+# ---- the case order's settings: delegation per program and dated, holidays, reserve funds
+
+
+@admin.register(ApprovalDelegation)
+class ApprovalDelegationAdmin(ScopedAdmin):
+    view_action = "household.view"
+    change_action = "delegation.manage"
+    list_display = ["township", "program", "valid_from", "valid_to", "note"]
+    list_filter = ["program"]
+    raw_id_fields = ["township"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(ScopedAdmin):
+    view_action = "household.view"
+    change_action = "delegation.manage"
+    list_display = ["day", "name", "working", "county"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(ReserveFund)
+class ReserveFundAdmin(ScopedAdmin):
+    view_action = "household.view"
+    change_action = "reserve.manage"
+    list_display = ["township", "year", "amount", "reference"]
+    raw_id_fields = ["township"]

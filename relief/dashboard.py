@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,13 @@ def awaiting_review(*, user: Any, area: Area) -> int:
 
 
 def awaiting_approval(*, user: Any, area: Area) -> int:
-    rows = Application.objects.filter(status=Application.Status.REVIEWED)
+    """After the notice (temporary assistance: after the first opinion; the disability
+    subsidies: after the federation's confirmation)."""
+    status = Application.Status
+    rows = Application.objects.filter(
+        Q(status__in=(status.NOTICE_ENDED, status.GRADE_CONFIRMED))
+        | Q(status=status.REVIEWED, program=Application.Kind.TEMPORARY)
+    )
     return int(_in_area(user, area, rows).count())
 
 
@@ -52,7 +59,7 @@ def register_queues() -> None:
     queues.register(
         queues.Queue(
             key="relief.awaiting_review",
-            label=_("Cases waiting for the township's review"),
+            label=_("Cases waiting for the township's first opinion"),
             app="relief",
             count=awaiting_review,
             url=lambda area: reverse("relief:approval_queue"),

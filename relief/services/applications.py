@@ -571,7 +571,9 @@ def application_review(*, actor: Any, application: Application, opinion: str = "
     policy.require(actor, "application.review", application)
     _locked(application)
     _on_path(application, S.REVIEWED, _("The township's first opinion"))
-    _not_by(actor, application, _("You cannot review a case you registered or submitted."))
+    if actor.pk in {application.created_by_id, application.submitted_by_id}:
+        # (a second opinion after a re-investigation may be the same reviewer's)
+        raise PermissionDenied(_("You cannot review a case you registered or submitted."))
     opinion = clean_text(opinion, "opinion")
     amount = proposed_amount(application)  # a case the rules refuse is refused, not proposed
     if application.program == Kind.TEMPORARY:

@@ -70,6 +70,23 @@ def household_change_payee(
     same household continues it, computed for the living members. Returns the new one (None
     when the household has no open dibao, or none is due for the members left)."""
     policy.require(actor, "household.change_payee", household)
+    return _change_payee(
+        actor=actor,
+        household=household,
+        person_id=person_id,
+        effective_month=effective_month,
+        reason=reason,
+    )
+
+
+def _change_payee(
+    *,
+    actor: Any,
+    household: Household,
+    person_id: int,
+    effective_month: datetime.date,
+    reason: str,
+) -> Entitlement | None:
     effective_month = check_month(effective_month)
     reason = clean_text(reason, "reason", required=True, max_length=200)
     new = (
@@ -103,8 +120,15 @@ def household_change_payee(
         reason=_("New payee %(name)s: %(reason)s") % {"name": new.person.name, "reason": reason},
     )
     household.refresh_from_db()
-    found = means.household_means(household, effective_month)
-    computed = calc.dibao_for(household, new, found, effective_month)
+    if calc.computable(Program.DIBAO, current.basis):
+        found = means.household_means(household, effective_month)
+        computed = calc.dibao_for(household, new, found, effective_month)
+    else:  # an amount set by hand (no inputs to recompute from) continues as it was
+        computed = calc.Computed(
+            amount=current.monthly_amount,
+            standard=current.standard,  # type: ignore[arg-type]
+            basis={**current.basis, "manual": True},
+        )
     if computed.amount <= 0:
         return None
     computed.basis["continues"] = current.pk
@@ -139,7 +163,9 @@ def dibao_continues_after_death(
     successor = next_head(household, month)
     if successor is None:
         return False
-    household_change_payee(
+    # whoever may stop the benefit (a cross-check's confirmation) may continue it so
+    policy.require(actor, "entitlement.manage", entitlement)
+    _change_payee(
         actor=actor,
         household=household,
         person_id=successor.person_id,

@@ -318,7 +318,7 @@ def test_an_application_at_its_cross_check_shows_what_the_lists_say(staff, areas
     )
     url = f"/relief/applications/{application.pk}/"
     assert 'id="crosscheck-hits"' not in login(worker).get(url).content.decode()
-    relief.application_accept(actor=worker, application=application)
+    relief.application_accept(actor=worker, application=application, finance_check_authorised=True)
     relief.application_record_visit(
         actor=worker,
         application=application,

@@ -58,6 +58,7 @@ def test_intake_to_submission_then_approval_shows_the_amount(page, staff, areas,
     with page.expect_navigation():
         page.click("#save-application")
     application = Application.objects.get()
+    page.check("#step-accept [name=accept-finance_check_authorised]")
     step(page, "accept")
     step(
         page,
@@ -68,9 +69,8 @@ def test_intake_to_submission_then_approval_shows_the_amount(page, staff, areas,
     )
     step(page, "request_crosscheck")
     step(page, "clear_crosscheck", result="未发现车辆、房产和工商登记。")
-    step(page, "start_notice", start=str(today - datetime.timedelta(days=10)))
     assert "1380.00" in page.inner_text("#estimate")
-    assert page.locator("#step-approve").count() == 0  # not for a caseworker
+    assert page.locator("#step-start_notice").count() == 0  # the township's opinion first
     step(page, "submit")
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -78,7 +78,17 @@ def test_intake_to_submission_then_approval_shows_the_amount(page, staff, areas,
 
     browser_login(page, "reviewer_a")
     page.goto(f"{page.base}/relief/applications/{application.pk}/")
-    step(page, "review", opinion="经审核，同意。")
+    step(page, "review", opinion="经初审，同意公示。")
+    assert "1380.00" in page.inner_text("#proposed-amount")
+    logout(page)
+
+    browser_login(page, "caseworker_a")
+    page.goto(f"{page.base}/relief/applications/{application.pk}/")
+    step(page, "start_notice", start=str(today - datetime.timedelta(days=10)))
+    assert page.locator("#step-approve").count() == 0  # not for a caseworker
+    step(page, "close_notice")
+    application.refresh_from_db()
+    assert application.status == Application.Status.NOTICE_ENDED
     logout(page)
 
     browser_login(page, "approver")
