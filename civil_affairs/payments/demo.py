@@ -68,8 +68,15 @@ def load(areas: dict[str, Area]) -> None:
     if Payroll.objects.exists():
         return
     admin, finance, approver = _user("admin"), _user("finance"), _user("approver")
-    if not LedgerEntry.objects.exists():
-        for program in [p.program for p in providers.all_providers()]:
+    # every monthly program without an allocation yet (a domain app's demo may have put
+    # one-off payments, or an allocation of its own, in the ledger before this runs)
+    allocated = set(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ALLOCATION).values_list(
+            "program", flat=True
+        )
+    )
+    for program in [p.program for p in providers.all_providers()]:
+        if program not in allocated:
             amount, reference = ALLOCATIONS.get(program, DEFAULT_ALLOCATION)
             services.ledger_allocate(
                 actor=finance,
