@@ -26,6 +26,17 @@ WHERE a.status <> 'stopped'
 """  # noqa: S608 - a constant
 
 
+# The tier of each month is computed by the payroll from the birth date (payroll.py): an age
+# event of the tiers (80, 90, 100) needs no one to act. A cross-check age rule that names this
+# fact as its exemption (MatchRule.unless_fact, data in the admin) leaves these people alone.
+TIER_BY_PAYROLL = "eldercare:tier_by_payroll"
+FACTS_SQL = f"""
+SELECT a.person_id, '{TIER_BY_PAYROLL}' AS fact
+FROM eldercare_oldageallowance a
+WHERE a.status <> 'stopped'
+"""  # noqa: S608 - constants
+
+
 def open_benefits(person_ids: Sequence[int]) -> list[benefits.Benefit]:
     rows = (
         OldAgeAllowance.objects.filter(person_id__in=list(person_ids))
@@ -84,5 +95,6 @@ def register_benefits() -> None:
             open_benefits=open_benefits,
             stop=stop,
             suspend=suspend,
+            facts_sql=FACTS_SQL,
         )
     )

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
@@ -51,7 +52,7 @@ def _ability(value: Any) -> int | None:
 class InstitutionForm(BootstrapForm):
     area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
     credit_code = forms.CharField(label=_("unified social credit code"), max_length=30)
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("eldercare", "name"), max_length=100)
     nature = forms.ChoiceField(label=_("nature"), choices=Institution.Nature.choices)
     filing_date = DateField(_("filing date"), required=False)
     filing_number = forms.CharField(label=_("filing number"), max_length=50, required=False)
@@ -68,7 +69,9 @@ class InstitutionForm(BootstrapForm):
 
 class GradeForm(BootstrapForm):
     level = forms.TypedChoiceField(
-        label=_("level"), choices=[(n, str(n)) for n in range(1, 6)], coerce=int
+        label=pgettext_lazy("eldercare", "level"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
     )
     rated_on = DateField(_("rated on"))
     valid_until = DateField(_("valid until"))
@@ -199,7 +202,7 @@ class ScreeningForm(BootstrapForm):
 
 class CentreForm(BootstrapForm):
     area = forms.ModelChoiceField(label=_("township or community"), queryset=Area.objects.none())
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("eldercare", "name"), max_length=100)
     planned_on = DateField(_("planned on"))
     operator = forms.CharField(label=_("operator"), max_length=100, required=False)
     services = forms.CharField(label=_("services"), max_length=300, required=False)
@@ -319,7 +322,7 @@ class TrainingForm(BootstrapForm):
 
 
 class LeaveForm(BootstrapForm):
-    on = DateField(_("left on"))
+    on = DateField(pgettext_lazy("eldercare", "left on"))
 
 
 class AllowanceEnrolForm(BootstrapForm):

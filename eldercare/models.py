@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from civil_affairs.core.models import TimeStampedModel
@@ -33,7 +34,9 @@ class Institution(TimeStampedModel):
 
     area_lookup = "area"
 
-    name = models.CharField(_("name"), max_length=100, validators=[validate_no_formula])
+    name = models.CharField(
+        pgettext_lazy("eldercare", "name"), max_length=100, validators=[validate_no_formula]
+    )
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -79,7 +82,9 @@ class Grade(TimeStampedModel):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="grades", verbose_name=_("institution")
     )
-    level = models.PositiveSmallIntegerField(_("level"), choices=[(n, str(n)) for n in range(1, 6)])
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("eldercare", "level"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
     rated_on = models.DateField(_("rated on"))
     valid_until = models.DateField(_("valid until"))
     evidence = models.CharField(
@@ -197,8 +202,8 @@ class Finding(TimeStampedModel):
         MAJOR = "major", _("Major hazard")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("hazard", "Open")
+        CLOSED = "closed", pgettext_lazy("hazard", "Closed")
 
     TRANSITIONS = {Status.OPEN: {Status.CLOSED}, Status.CLOSED: set()}
 
@@ -261,7 +266,9 @@ class HomeCareCentre(TimeStampedModel):
 
     area_lookup = "area"
 
-    name = models.CharField(_("name"), max_length=100, validators=[validate_no_formula])
+    name = models.CharField(
+        pgettext_lazy("eldercare", "name"), max_length=100, validators=[validate_no_formula]
+    )
     area = models.ForeignKey(
         "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )
@@ -351,8 +358,10 @@ class ModificationItem(TimeStampedModel):
         OPTIONAL = "optional", _("Optional list")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100, validators=[validate_no_formula])
-    list = models.CharField(_("list"), max_length=10, choices=List.choices)
+    name = models.CharField(
+        pgettext_lazy("eldercare", "name"), max_length=100, validators=[validate_no_formula]
+    )
+    list = models.CharField(pgettext_lazy("eldercare", "list"), max_length=10, choices=List.choices)
     active = models.BooleanField(_("active"), default=True)
     history = _history()
 
@@ -405,7 +414,11 @@ class Modification(TimeStampedModel):
     )
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     total_cost = models.DecimalField(
-        _("total cost"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("eldercare", "total cost"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     works_started_on = models.DateField(_("works started on"), null=True, blank=True)
     contractor = models.CharField(

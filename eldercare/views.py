@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -103,7 +103,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 def _import_url(key: str) -> str:
     try:
         return reverse("imports:upload", args=[key])
-    except Exception:  # the staged import is not installed (yet)
+    except NoReverseMatch:  # the staged import is not installed
         return ""
 
 

@@ -218,6 +218,15 @@ SPECTACULAR_SETTINGS = {
         "civil_affairs.core.api.document_errors",  # 400/401/403/404/415 on every operation
     ],
 }
+# The API schema's enum names where apps' choices share a field name (drf-spectacular W001).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    # eldercare
+    "FindingStatusEnum": "eldercare.models.Finding.Status",
+    "CentreStatusEnum": "eldercare.models.HomeCareCentre.Status",
+    "ModificationStatusEnum": "eldercare.models.Modification.Status",
+    "AllowanceStatusEnum": "eldercare.models.OldAgeAllowance.Status",
+}
 
 # children: its choice sets named apart from other apps' fields of the same name
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

@@ -63,6 +63,8 @@ def test_pages_read_in_both_languages(officers, finding):
     client.cookies["django_language"] = "en"
     english = client.get("/eldercare/findings/overdue/", HTTP_ACCEPT_LANGUAGE="en").content
     assert "Overdue rectifications" in english.decode()
+    listing = client.get("/eldercare/").content.decode()
+    assert 'href="/imports/eldercare.institutions/"' in listing
     for url in (
         "/eldercare/",
         "/eldercare/inspections/",
