@@ -1,23 +1,18 @@
-"""The Django admin of relief: standards (edited here), the household import, and read-only
-views of cases. Every write goes through the services; every list obeys the access policy."""
+"""The Django admin of relief: standards (edited here), a link to the household import, and
+read-only views of cases. Every write goes through the services; every list obeys the access
+policy."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.admin import ScopedAdmin
-from civil_affairs.people import services as people_services
 
 from . import services
 from .models import (
@@ -32,7 +27,6 @@ from .models import (
     PatrolZone,
     Review,
 )
-from .resources import IMPORT_FORMATS, HouseholdImportResource, error_path
 
 
 class ReadOnlyMixin:
@@ -73,30 +67,14 @@ class MemberInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg
         return obj.monthly_income
 
 
-class HouseholdImportForm(ImportForm):
-    valid_only = forms.BooleanField(
-        label=_("Import valid rows only"),
-        required=False,
-        help_text=_(
-            "Households whose rows are all correct are imported; the others are left out and "
-            "listed in an error file to fix and import again."
-        ),
-    )
-
-
-class HouseholdConfirmForm(ConfirmImportForm):
-    valid_only = forms.BooleanField(required=False, widget=forms.HiddenInput())
-
-
 @admin.register(Household)
-class HouseholdAdmin(ImportMixin, ScopedAdmin):
+class HouseholdAdmin(ScopedAdmin):
+    """Households are read and edited here; they are added on the intake page or by the staged
+    import (/imports/relief.households/), to which this admin's "import" leads."""
+
     view_action = "household.view"
     change_action = "household.update"
-    resource_classes = [HouseholdImportResource]
-    import_form_class = HouseholdImportForm
-    confirm_form_class = HouseholdConfirmForm
-    import_template_name = "admin/relief/household/import.html"
-    import_formats = IMPORT_FORMATS
+    change_list_template = "admin/relief/household/change_list.html"
     list_display = ["id", "head_name", "area", "registered_type", "category", "caseworker"]
     list_filter = ["registered_type", "category"]
     search_fields = ["=members__person__id_number", "members__person__name"]
@@ -121,103 +99,32 @@ class HouseholdAdmin(ImportMixin, ScopedAdmin):
         changes = {f: form.cleaned_data[f] for f in form.changed_data if f != "area"}
         services.household_update(actor=request.user, household=obj, **changes)
 
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        form = kwargs.get("form")
-        valid_only = False
-        if form is not None and hasattr(form, "cleaned_data"):
-            valid_only = bool(form.cleaned_data.get("valid_only"))
-        return {"user": request.user, "valid_only": valid_only}
-
-    def get_confirm_form_initial(self, request: HttpRequest, import_form: Any) -> dict[str, Any]:
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["valid_only"] = bool(import_form.cleaned_data.get("valid_only"))
-        return initial
-
-    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        form = kwargs.get("form")
-        data = super().get_import_data_kwargs(**kwargs)
-        valid_only = bool(form is not None and form.cleaned_data.get("valid_only"))
-        # all or nothing unless the user asked for the valid rows only
-        data["rollback_on_validation_errors"] = not valid_only
-        return data
-
-    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None)
-        result = context.get("result") if context else None
-        if context is not None and result is not None:
-            form = context["form"]
-            valid_only = bool(form.is_valid() and form.cleaned_data.get("valid_only"))
-            good = result.totals.get("new", 0)
-            if "confirm_form" not in context and valid_only and not result.has_errors() and good:
-                context["confirm_form"] = self.create_confirm_form(request, import_form=form)
-            context["valid_only"] = valid_only
-            context["good_rows"] = good
-            context["bad_rows"] = len(result.invalid_rows)
-            context["skipped_rows"] = result.totals.get("skip", 0)
-            context["error_url"] = self._error_url(result)
-        return response
-
-    def _error_url(self, result: Any) -> str:
-        token = getattr(result, "error_token", "")
-        return reverse("admin:relief_household_import_errors", args=[token]) if token else ""
-
-    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
-        if result.has_errors():
-            messages.error(
-                request,
-                gettext("Nothing was imported: %(errors)s")
-                % {"errors": "; ".join(str(e.error) for e in result.base_errors)},
-            )
-            return HttpResponseRedirect(reverse("admin:relief_household_import"))
-        written = getattr(result, "households_written", 0)
-        if result.has_validation_errors() and not written:
-            messages.error(request, gettext("Nothing was imported: some rows are wrong."))
-            return HttpResponseRedirect(reverse("admin:relief_household_import"))
-        messages.success(
-            request,
-            gettext("%(n)d households imported.") % {"n": written},
-        )
-        url = self._error_url(result)
-        if url:
-            messages.warning(
-                request,
-                format_html(
-                    '{} <a href="{}" id="error-file">{}</a>',
-                    gettext("Some rows were not imported."),
-                    url,
-                    gettext("Download them with the reasons (CSV)."),
-                ),
-            )
-        return HttpResponseRedirect(reverse("admin:relief_household_changelist"))
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra = {
+            **(extra_context or {}),
+            "import_url": staged_import_url() if self.has_import_permission(request) else "",
+        }
+        return super().changelist_view(request, extra_context=extra)
 
     def get_urls(self) -> list[Any]:
         extra = [
             path(
-                "import-errors/<str:token>/",
-                self.admin_site.admin_view(self.import_errors),
-                name="relief_household_import_errors",
+                "import/",
+                self.admin_site.admin_view(self.import_redirect),
+                name="relief_household_import",
             )
         ]
         return extra + super().get_urls()
 
-    def import_errors(self, request: HttpRequest, token: str) -> FileResponse:
-        """The error file of the user's own import (rows with a reason column)."""
-        if not token.isalnum():
-            raise Http404
-        path_ = error_path(request.user.pk, token)
-        if not path_.exists():
-            raise Http404
-        people_services.export_logged(
-            actor=request.user, what="relief import errors", rows=path_.read_text().count("\n") - 1
-        )
-        return FileResponse(
-            path_.open("rb"),
-            as_attachment=True,
-            filename="import-errors.csv",
-            content_type="text/csv; charset=utf-8",
-        )
+    def import_redirect(self, request: HttpRequest) -> HttpResponse:
+        """The admin's import is the staged import's page."""
+        return HttpResponseRedirect(staged_import_url())
+
+
+def staged_import_url() -> str:
+    from .imports import KEY
+
+    return reverse("imports:upload", args=[KEY])
 
 
 # ---- cases, read-only

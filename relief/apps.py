@@ -7,10 +7,15 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Social assistance")
 
     def ready(self) -> None:
+        from . import imports  # noqa: F401 - registers the household import (staged)
         from .benefits import register_benefits
+        from .dashboard import register_queues
         from .payroll import register_providers
+        from .rules import register_one_offs
         from .standards import register_kinds
 
         register_providers()
+        register_one_offs()
         register_kinds()
         register_benefits()
+        register_queues()

@@ -304,7 +304,7 @@ def inspection_record(
 ) -> Inspection:
     """Record the annual inspection of `year` (one per organisation and year). A late report
     takes the organisation off the abnormal-activity list it was put on for that year."""
-    policy.require(actor, "inspection.record", organisation)
+    policy.require(actor, "annual_inspection.record", organisation)
     if organisation.registration != Organisation.Registration.REGISTERED:
         raise ValidationError(_("Filed community organisations are not inspected."))
     _check_active(organisation)

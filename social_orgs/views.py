@@ -127,7 +127,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "inspection": (
             inspection,
-            "inspection.record",
+            "annual_inspection.record",
             lambda d: services.inspection_record(actor=user, organisation=org, **d),
         ),
         "evaluation": (

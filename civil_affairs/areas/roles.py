@@ -22,6 +22,32 @@ RELIEF_CASES = [
     "relief.view_patrolzone",
     "relief.view_medicalaid",
 ]
+# eldercare: every record viewed (and exported) in the admin; institutions and the county's
+# modification item lists added and changed there (through the services)
+ELDERCARE_ADMIN = [
+    *(
+        f"eldercare.view_{model}"
+        for model in (
+            "institution",
+            "grade",
+            "resident",
+            "inspection",
+            "finding",
+            "homecarecentre",
+            "fundraisingscreening",
+            "modificationitem",
+            "modification",
+            "modificationline",
+            "careworker",
+            "training",
+            "oldageallowance",
+        )
+    ),
+    "eldercare.add_institution",
+    "eldercare.change_institution",
+    "eldercare.add_modificationitem",
+    "eldercare.change_modificationitem",
+]
 
 # governance and social_orgs: the admin's read-only views and exports (writes are the pages')
 GOVERNANCE_VIEW = [
@@ -135,6 +161,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "standards.add_standard",
         "standards.change_standard",
         *RELIEF_CASES,
+        *ELDERCARE_ADMIN,
         "crosscheck.view_matchrule",
         "crosscheck.change_matchrule",
         "crosscheck.add_matchrule",
@@ -154,9 +181,11 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_intervalschedule",
         "django_celery_beat.add_intervalschedule",
         "django_celery_beat.change_intervalschedule",
+        # backups: county-wide, read by a county-level administrator (policy.holds_county_wide)
+        "backups.view_backup",
     ],
     Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
-    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],
+    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE, *ELDERCARE_ADMIN],
     Role.CHILDREN_OFFICER: [*VIEW_PEOPLE],
     Role.CHILD_SUPERVISOR: [*VIEW_PEOPLE],
     Role.CHILD_DIRECTOR: [*VIEW_PEOPLE],
@@ -167,6 +196,70 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.MARRIAGE_REGISTRAR: [*VIEW_PEOPLE],
     Role.PLACE_NAMES_OFFICER: [*VIEW_PEOPLE],
 }
+
+# funeral: the admin's read-only views and exports (writes go through the pages' services);
+# marriage records are the registrar's alone
+FUNERAL_VIEWS = [
+    "funeral.view_death",
+    "funeral.view_feewaiver",
+    "funeral.view_cemetery",
+    "funeral.view_tombsweepingplan",
+]
+MARRIAGE_VIEWS = [
+    "funeral.view_marriage",
+    "funeral.view_marriagerefusal",
+    "funeral.view_kinship",
+    "funeral.view_divorceapplication",
+    "funeral.view_certificatereplacement",
+]
+AGENCY_VIEWS = ["funeral.view_marriageagency", "funeral.view_agencyinspection"]
+PLACE_NAME_VIEWS = [
+    "funeral.view_placename",
+    "funeral.view_namingdecision",
+    "funeral.view_correctiontask",
+    "funeral.view_entrychange",
+    "funeral.view_boundary",
+    "funeral.view_boundaryinspection",
+]
+GROUP_PERMISSIONS[Role.FUNERAL_OFFICER] += FUNERAL_VIEWS
+GROUP_PERMISSIONS[Role.MARRIAGE_REGISTRAR] += [*MARRIAGE_VIEWS, *AGENCY_VIEWS]
+GROUP_PERMISSIONS[Role.PLACE_NAMES_OFFICER] += PLACE_NAME_VIEWS
+GROUP_PERMISSIONS[Role.COUNTY_APPROVER] += FUNERAL_VIEWS
+GROUP_PERMISSIONS[Role.ADMINISTRATOR] += [*FUNERAL_VIEWS, *AGENCY_VIEWS, *PLACE_NAME_VIEWS]
+GROUP_PERMISSIONS[Role.CIVIL_AFFAIRS_CLERK] += PLACE_NAME_VIEWS
+
+
+# ---- children: the admin's read-only views of the registry (the policy decides the areas;
+# mandatory reports only for the children's officer and administrators)
+CHILDREN_VIEW = [
+    "children.view_child",
+    "children.view_parentsituation",
+    "children.view_guardian",
+    "children.view_allowance",
+    "children.view_appointment",
+    "children.view_training",
+    "children.view_visit",
+    "children.view_followup",
+    "children.view_careactivity",
+]
+for _role, _perms in {
+    Role.CHILDREN_OFFICER: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.ADMINISTRATOR: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.CHILD_SUPERVISOR: CHILDREN_VIEW,
+    Role.CHILD_DIRECTOR: CHILDREN_VIEW,
+    Role.CASEWORKER: CHILDREN_VIEW,
+    Role.TOWNSHIP_REVIEWER: CHILDREN_VIEW,
+    Role.COUNTY_APPROVER: CHILDREN_VIEW,
+}.items():
+    GROUP_PERMISSIONS[_role] = [*GROUP_PERMISSIONS[_role], *_perms]
 
 
 def sync_groups(**_: object) -> None:
@@ -181,3 +274,15 @@ def sync_groups(**_: object) -> None:
             if perm is not None:  # an app that is not installed yet grants nothing
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+# dashboards and the annual report: targets are data the county approver and the
+# administrator keep (policy "target.manage"); reports are read in the admin too
+for _role in (Role.COUNTY_APPROVER, Role.ADMINISTRATOR):
+    GROUP_PERMISSIONS[_role] = [
+        *GROUP_PERMISSIONS[_role],
+        "dashboard.view_target",
+        "dashboard.add_target",
+        "dashboard.change_target",
+        "dashboard.view_annualreport",
+    ]

@@ -1,6 +1,7 @@
 """Validators for the national identifiers the bureau handles. Messages name the problem."""
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,8 @@ def clean_id_number(value: str) -> str:
     table lacks some current codes (430922 among them), and an old number keeps the code of
     a county that may since have been renamed.
     """
-    number = ric.compact(value or "")
+    # full-width digits and Ｘ (typed with a Chinese input method) are the same characters
+    number = ric.compact(unicodedata.normalize("NFKC", value or "")).upper()
     if len(number) != 18:
         raise ValidationError(
             _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)},

@@ -326,6 +326,9 @@ def warnings_confirm(
         }
         if note:
             reason = f"{reason}: {note}"
+        # the death is on the person before the sources change the benefits: a source may
+        # treat a death its own way (relief: a dead head's household dibao gets a new payee)
+        consequences.record_death(actor=actor, warning=warning)
         changed, overpaid = consequences.apply(
             actor=actor,
             warning=warning,
@@ -347,7 +350,6 @@ def warnings_confirm(
             "benefits": changed,
             "overpayments": [consequences.overpayment_dict(o) for o in overpaid],
         }
-        consequences.record_death(actor=actor, warning=warning)
         warning._history_user = actor  # type: ignore[attr-defined]
         status.transition(warning, Warning.Status.CONFIRMED, actor=actor, note=reason[:300])
     return result

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "civil_affairs.standards",
     "civil_affairs.payments",
     "civil_affairs.crosscheck",
+    "civil_affairs.imports",
+    "civil_affairs.backups",
+    "civil_affairs.dashboard",
     # domain apps
     *DOMAIN_APPS,
 ]
@@ -172,6 +175,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Backups (civil_affairs/backups): nightly pg_dump in custom format plus the uploaded files,
+# kept this many days. Put BACKUP_DIR on another disk (or copy it off the machine) in production.
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP_DAYS = int(os.environ.get("DJANGO_BACKUP_KEEP_DAYS", "14"))
+BACKUP_TIMEOUT_SECONDS = 3 * 3600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -244,6 +253,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The staged import (civil_affairs/imports): the largest file and the most rows one upload may
+# have, and the number of rows above which a file is checked and saved by a Celery job.
+IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
+IMPORTS_JOB_ROWS = int(os.environ.get("IMPORTS_JOB_ROWS", "2000"))
 
 # django-import-export: the formats a bureau's staff use
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]

@@ -23,6 +23,7 @@ OUR_APPS = {
     "funeral",
     "payments",
     "crosscheck",
+    "imports",
 }
 
 

@@ -33,7 +33,13 @@ SKIPPED = {
     "admin:logout": "ends the walker's session",
     "admin:password_change": "Django's own form for the user's password",
 }
-SAMPLE = {"app_label": "people", "token": "x", "step": "accept", "url": "x"}
+SAMPLE = {
+    "app_label": "people",
+    "token": "x",
+    "step": "accept",
+    "url": "x",
+    "spec_key": "relief.households",  # a staged import (civil_affairs/imports)
+}
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The staged import shared by every registry import (see staged.py)."""

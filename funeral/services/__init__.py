@@ -1,0 +1,73 @@
+"""Writes of the funeral app: one function per business action (keyword-only, atomic, each
+checks the access policy and its rules). Pages, the API, the admin, imports and tasks call
+these."""
+
+from .funerals import (
+    FEE_WAIVER_PROGRAM,
+    cemetery_create,
+    cemetery_report,
+    death_record,
+    deaths_send,
+    fee_waiver_basis,
+    fee_waiver_pay,
+    plan_create,
+)
+from .marriage import (
+    age_on,
+    agency_create,
+    agency_inspect,
+    certificate_replace,
+    divorce_apply,
+    divorce_certify,
+    divorce_withdraw,
+    divorces_expire,
+    kinship_record,
+    marriage_refusal_reasons,
+    marriage_refuse,
+    marriage_register,
+)
+from .places import (
+    boundary_create,
+    boundary_inspect,
+    correction_close,
+    correction_open,
+    entry_change_record,
+    marker_add,
+    naming_decide,
+    naming_propose,
+    place_name_check,
+    place_name_create,
+)
+
+__all__ = [
+    "FEE_WAIVER_PROGRAM",
+    "age_on",
+    "agency_create",
+    "agency_inspect",
+    "boundary_create",
+    "boundary_inspect",
+    "cemetery_create",
+    "cemetery_report",
+    "certificate_replace",
+    "correction_close",
+    "correction_open",
+    "death_record",
+    "deaths_send",
+    "divorce_apply",
+    "divorce_certify",
+    "divorce_withdraw",
+    "divorces_expire",
+    "entry_change_record",
+    "fee_waiver_basis",
+    "fee_waiver_pay",
+    "kinship_record",
+    "marker_add",
+    "marriage_refusal_reasons",
+    "marriage_refuse",
+    "marriage_register",
+    "naming_decide",
+    "naming_propose",
+    "place_name_check",
+    "place_name_create",
+    "plan_create",
+]
