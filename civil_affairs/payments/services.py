@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import queue
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import first_status, history, transition
@@ -1315,14 +1316,7 @@ def reconciliation_start(*, actor: Any | None) -> ReconciliationRun:
         running.error = "did not finish within an hour"
         running.save(update_fields=["status", "error"])
     recon = ReconciliationRun.objects.create(requested_by=actor)
-    run_id = recon.pk
-
-    def start() -> None:
-        from . import tasks
-
-        tasks.reconcile_run.delay(run_id)
-
-    transaction.on_commit(start)
+    queue.send_after_commit("payments.reconcile_run", recon.pk)
     return recon
 
 
