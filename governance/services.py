@@ -150,8 +150,7 @@ def _end_committee(actor: Any, committee: Committee, on: datetime.date) -> None:
         _end_committee(actor, sub, on)
 
 
-@transaction.atomic
-def member_add(
+def member_build(
     *,
     actor: Any,
     committee: Committee,
@@ -161,7 +160,8 @@ def member_add(
     elected_on: datetime.date | None = None,
     id_number: str = "",
 ) -> Member:
-    """A member elected with the committee (or named to a sub-committee)."""
+    """The member as added, checked and not yet saved (the import checks its rows with this,
+    writing nothing)."""
     policy.require(actor, "committee.manage", committee)
     if committee.dissolved_on is not None:
         raise ValidationError(_("This committee's term has ended."))
@@ -182,17 +182,17 @@ def member_add(
         and committee.members.filter(person=person, left_on__isnull=True).exists()
     ):
         raise ValidationError({"id_number": _("This person is a member already.")})
-    return _save(  # type: ignore[no-any-return]
-        Member(
-            committee=committee,
-            name=name,
-            sex=sex,
-            person=person,
-            post=post,
-            elected_on=elected_on,
-        ),
-        actor,
+    return Member(
+        committee=committee, name=name, sex=sex, person=person, post=post, elected_on=elected_on
     )
+
+
+@transaction.atomic
+def member_add(*, actor: Any, committee: Committee, **fields: Any) -> Member:
+    """A member elected with the committee (or named to a sub-committee). Fields:
+    `member_build`'s."""
+    member = member_build(actor=actor, committee=committee, **fields)
+    return _save(member, actor)  # type: ignore[no-any-return]
 
 
 def committee_warnings(committee: Committee) -> list[str]:

@@ -3,6 +3,7 @@ selectors (the access policy); every form's errors come back under its fields.""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -49,11 +49,20 @@ def _area_filter(request: HttpRequest) -> Area | None:
     return Area.objects.filter(code=code).first() if code.isdigit() else None
 
 
+def _day(request: HttpRequest, name: str) -> datetime.date | None:
+    """A date of the query string (YYYY-MM-DD), or None when absent or not a real date."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
 def _year(request: HttpRequest, default: int) -> int:
     try:
-        return int(request.GET.get("year", default))
+        year = int(request.GET.get("year", default))
     except ValueError:
         return default
+    return year if 1990 <= year <= 2100 else default
 
 
 # ---- committees, members, vacancies
@@ -255,8 +264,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     area = _area_filter(request)
     if area is not None:
         cancelled = cancelled.filter(area__code__startswith=area.code)
-    start = parse_date(request.GET.get("from", "") or "")
-    end = parse_date(request.GET.get("to", "") or "")
+    start, end = _day(request, "from"), _day(request, "to")
     if start and end:
         cancelled = cancelled.filter(cancelled_on__gte=start, cancelled_on__lte=end)
     return render(

@@ -12,3 +12,8 @@ class SocialOrgsConfig(AppConfig):
 
         register_kinds()
         register_figures()
+        # the staged import (civil_affairs/imports) registers this app's spec when installed
+        from django.apps import apps
+
+        if apps.is_installed("civil_affairs.imports"):
+            from . import imports  # noqa: F401

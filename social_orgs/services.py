@@ -115,8 +115,7 @@ def _check_active(organisation: Organisation) -> None:
 # ---- the registry
 
 
-@transaction.atomic
-def organisation_register(
+def organisation_build(
     *,
     actor: Any,
     area: Area,
@@ -133,8 +132,8 @@ def organisation_register(
     address: str = "",
     business_scope: str = "",
 ) -> Organisation:
-    """Register an organisation, or file a community organisation with its township (备案:
-    a credit code is then optional, but checked when given)."""
+    """The organisation as registered, checked and not yet saved: every rule of the
+    registration (the import checks its rows with this, writing nothing)."""
     filed = registration == Organisation.Registration.FILED
     if registration not in Organisation.Registration.values:
         raise ValidationError({"registration": _("Choose registered or filed.")})
@@ -181,6 +180,14 @@ def organisation_register(
         registered_on=registered_on,
         status_on=registered_on,
     )
+    return organisation
+
+
+@transaction.atomic
+def organisation_register(*, actor: Any, **fields: Any) -> Organisation:
+    """Register an organisation, or file a community organisation with its township (备案:
+    a credit code is then optional, but checked when given). Fields: `organisation_build`'s."""
+    organisation = organisation_build(actor=actor, **fields)
     _save(organisation, actor)
     first_status(organisation, actor=actor)
     return organisation

@@ -3,6 +3,7 @@ selectors (the access policy); every form's errors come back under its fields.""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,11 +43,20 @@ def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], An
     return True
 
 
+def _day(request: HttpRequest, name: str) -> datetime.date | None:
+    """A date of the query string (YYYY-MM-DD), or None when absent or not a real date."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
 def _year(request: HttpRequest, default: int) -> int:
     try:
-        return int(request.GET.get("year", default))
+        year = int(request.GET.get("year", default))
     except ValueError:
         return default
+    return year if 1990 <= year <= 2100 else default
 
 
 def _area_filter(request: HttpRequest) -> Area | None:
@@ -61,7 +70,7 @@ def _area_filter(request: HttpRequest) -> Area | None:
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "organisation.view")
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     status = request.GET.get("status", "")
     rows = selectors.organisations(
         user=request.user,
@@ -199,8 +208,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     area = _area_filter(request)
     if area is not None:
         rows = rows.filter(organisation__area__code__startswith=area.code)
-    start = parse_date(request.GET.get("from", "") or "")
-    end = parse_date(request.GET.get("to", "") or "")
+    start, end = _day(request, "from"), _day(request, "to")
     if start and end:
         rows = rows.filter(reported_on__gte=start, reported_on__lte=end)
     else:

@@ -31,7 +31,7 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Committees and by-elections"), "governance:committee_list", "committee.manage"),
     (_("Village rules and deliberations"), "governance:rules_list", "village_rules.manage"),
     # social organisations
-    (_("Social organisations"), "social_orgs:organisation_list", "inspection.record"),
+    (_("Social organisations"), "social_orgs:organisation_list", "annual_inspection.record"),
     (_("Social-work stations"), "social_orgs:station_list", "station.manage"),
     # funerals, marriage registration, place names
     (_("Deaths handled"), "funeral:deaths", "funeral.view"),
