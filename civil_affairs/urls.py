@@ -57,6 +57,7 @@ urlpatterns = [
     path("payments/", include("civil_affairs.payments.urls")),
     path("crosscheck/", include("civil_affairs.crosscheck.urls")),
     path("imports/", include("civil_affairs.imports.urls")),
+    path("dashboard/", include("civil_affairs.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     # the schema and its page are for staff: a login first (the page's script is a file of

@@ -171,6 +171,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "approved_amount",
             "documents_pending",
             "entitlement",
+            "area",
+            "finance_check_authorised",
+            "staff_relative",
+            "staff_relative_note",
+            "special_case",
+            "accepted_on",
+            "proposed_amount",
+            "notice_round",
+            "notice_objections",
+            "confirmed_grade",
+            "confirmed_type",
+            "approved_delegated",
         ]
         read_only_fields = [
             "status",
@@ -180,6 +192,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "notice_end",
             "approved_amount",
             "documents_pending",
+            "area",
+            "accepted_on",
+            "proposed_amount",
+            "notice_round",
+            "notice_objections",
+            "confirmed_grade",
+            "confirmed_type",
+            "approved_delegated",
         ]
         extra_kwargs = {"applied_on": {"required": False}, "statement": {"validators": []}}
 
@@ -209,6 +229,12 @@ class StepSerializer(serializers.Serializer):
     visited_on = serializers.DateField(required=False)
     visitors = serializers.CharField(required=False, allow_blank=True, default="")
     findings = serializers.CharField(required=False, allow_blank=True, default="")
+    objection = serializers.CharField(required=False, allow_blank=True, default="")
+    finance_check_authorised = serializers.BooleanField(required=False, default=False)
+    staff_relative = serializers.BooleanField(required=False, default=False)
+    staff_relative_note = serializers.CharField(required=False, allow_blank=True, default="")
+    grade = serializers.IntegerField(required=False)
+    disability_type = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 def _required(data: dict[str, Any], name: str) -> Any:
@@ -286,6 +312,26 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
         return self._step(request, pk, "review")
+
+    @extend_schema(request=StepSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def close_notice(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "close_notice")
+
+    @extend_schema(request=StepSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def record_objection(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "record_objection")
+
+    @extend_schema(request=StepSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm_grade(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "confirm_grade")
+
+    @extend_schema(request=StepSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def record_authorisation(self, request: Request, pk: str) -> Response:
+        return self._step(request, pk, "record_authorisation")
 
     @extend_schema(request=StepSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])

@@ -9,9 +9,13 @@ class ReliefConfig(AppConfig):
     def ready(self) -> None:
         from . import imports  # noqa: F401 - registers the household import (staged)
         from .benefits import register_benefits
+        from .dashboard import register_queues
         from .payroll import register_providers
+        from .rules import register_one_offs
         from .standards import register_kinds
 
         register_providers()
+        register_one_offs()
         register_kinds()
         register_benefits()
+        register_queues()

@@ -21,9 +21,11 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from civil_affairs import benefits
+from civil_affairs.core.months import add_months
 
 from . import services
 from .models import Application, Entitlement, HouseholdMember, Program
+from .services import payees
 
 KEY = "relief.entitlement"
 HOUSEHOLDS_KEY = "relief.household"
@@ -93,7 +95,13 @@ def _each(ids: Sequence[int]) -> list[Entitlement]:
 
 
 def stop(*, actor: Any, ids: Sequence[int], effective_month: datetime.date, reason: str) -> None:
+    """Stop each benefit; but a household dibao whose payee died continues for the others with
+    a new payee (only the dead person's own benefits stop)."""
     for entitlement in _each(ids):
+        if payees.dibao_continues_after_death(
+            actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
+        ):
+            continue
         services.entitlement_stop(
             actor=actor, entitlement=entitlement, effective_month=effective_month, reason=reason
         )
@@ -135,13 +143,18 @@ def _paying(month: datetime.date) -> Q:
 
 
 def _edge_household_members(person_ids: Sequence[int], month: datetime.date) -> set[int]:
-    """Members of registered low-income edge households (低保边缘) in `month`.
+    """Members of the low-income edge households (低保边缘) registered for monitoring in
+    `month` (registered by then, not ended before it)."""
+    from .models import MonitoredHousehold
 
-    Relief keeps no register of edge households yet (low-income monitoring, issue 10 item 8):
-    none. When it does, return the members of the households registered in `month` here, and
-    `facts` states EDGE_HOUSEHOLD for them.
-    """
-    return set()
+    watched = MonitoredHousehold.objects.filter(
+        kind=MonitoredHousehold.Kind.EDGE, registered_on__lt=add_months(month, 1)
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=month))
+    return set(
+        HouseholdMember.objects.filter(
+            person_id__in=list(person_ids), household__in=watched.values("household")
+        ).values_list("person_id", flat=True)
+    )
 
 
 def facts(person_ids: Sequence[int], month: datetime.date) -> dict[int, set[str]]:

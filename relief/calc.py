@@ -158,8 +158,15 @@ def extreme_poverty_amount(
     )
 
 
-def disability_living_amount(*, area: Area, month: datetime.date) -> Computed:
-    row = get_standard(Kind.DISABILITY_LIVING, area=area, month=month)
+def disability_living_amount(
+    *, area: Area, month: datetime.date, grade: int | None = None
+) -> Computed:
+    """The living subsidy: the county's row for the grade where it sets amounts by grade,
+    else its one amount."""
+    row = None
+    if grade is not None:
+        row = find_standard(Kind.DISABILITY_LIVING, area=area, month=month, variant=str(grade))
+    row = row or get_standard(Kind.DISABILITY_LIVING, area=area, month=month)
     amount = round_benefit(row.value, rounding_unit(area, month))
     return Computed(
         amount=amount,
@@ -168,6 +175,7 @@ def disability_living_amount(*, area: Area, month: datetime.date) -> Computed:
             "program": Program.DISABILITY_LIVING.value,
             "month": f"{month:%Y-%m}",
             "standard_id": row.pk,
+            "grade": grade,
             "amount": _money(amount),
         },
     )
@@ -270,11 +278,11 @@ def compute(
         if not member.disability_certificate:
             raise _not_eligible(_("The person has no disability certificate on file."))
         if program == Program.DISABILITY_LIVING:
-            if not household_in_dibao(household, month):
+            if not household_in_dibao(household, month) and not _edge_counts(household, month):
                 raise _not_eligible(
                     _("The living subsidy is for disabled people in a household receiving dibao.")
                 )
-            return disability_living_amount(area=area, month=month)
+            return disability_living_amount(area=area, month=month, grade=member.disability_grade)
         return disability_care_amount(
             area=area,
             grade=member.disability_grade,
@@ -375,6 +383,14 @@ def _dibao(
     return result
 
 
+def dibao_for(
+    household: Household, member: HouseholdMember, found: means.Means, month: datetime.date
+) -> Computed:
+    """The household's dibao with `member` as its payee, as the means now give it (zero
+    included): a new payee after the head's death."""
+    return _dibao(household, member, found, month, Application.Coverage.HOUSEHOLD, check=False)
+
+
 def household_in_dibao(household: Household, month: datetime.date) -> bool:
     """True when the household, or one of its members alone, has dibao not ended by `month`."""
     members = [m.person_id for m in household.members.all()]
@@ -385,6 +401,19 @@ def household_in_dibao(household: Household, month: datetime.date) -> bool:
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
         .exists()
     )
+
+
+def _edge_counts(household: Household, month: datetime.date) -> bool:
+    """Where the county extends the living subsidy to low-income edge households: whether
+    this one is registered as such (low-income monitoring)."""
+    from .models import MonitoredHousehold
+
+    row = find_standard(Kind.DISABILITY_LIVING_EDGE, area=household.area, month=month)
+    if row is None or row.value != 1:
+        return False
+    return MonitoredHousehold.objects.filter(
+        household=household, kind=MonitoredHousehold.Kind.EDGE, ended_on__isnull=True
+    ).exists()
 
 
 # The inputs each program's amount is computed from: a basis holding them can be recomputed
@@ -427,7 +456,10 @@ def recompute(program: str, area: Area, basis: dict[str, Any], month: datetime.d
             month=month,
         )
     elif program == Program.DISABILITY_LIVING:
-        result = disability_living_amount(area=area, month=month)
+        grade = basis.get("grade")
+        result = disability_living_amount(
+            area=area, month=month, grade=int(grade) if grade is not None else None
+        )
     else:
         result = disability_care_amount(
             area=area,

@@ -43,6 +43,14 @@ STANDARDS = [
     (K.DISABILITY_CARE, "3:mental", "80", "三级精神残疾护理补贴"),
     (K.TEMP_TOWNSHIP_LIMIT, "", "3000", "乡镇审批临时救助上限"),
     (K.NOTICE_DAYS, "", "7", "公示天数"),
+    (K.DECISION_DAYS, "normal", "30", "审核确认时限（工作日）"),
+    (K.DECISION_DAYS, "special", "45", "特殊情况审核确认时限（工作日）"),
+    (K.SPOT_CHECK_SHARE, "", "10", "县级抽查乡镇审批案件比例"),
+    (K.TEMP_MONTHS, "emergency", "3", "急难型临时救助：最多为低保标准的月数"),
+    (K.TEMP_MONTHS, "expense", "6", "支出型临时救助：最多为低保标准的月数"),
+    (K.TEMP_CAP, "emergency", "5000", "急难型临时救助单次上限"),
+    (K.TEMP_CAP, "expense", "10000", "支出型临时救助单次上限"),
+    (K.TEMP_YEARLY_LIMIT, "", "12000", "每户每年临时救助上限"),
     (K.GRADUAL_EXIT_MONTHS, "", "3", "渐退期月数"),
     (K.REVIEW_MONTHS, "A", "12", "A类家庭每年复核"),
     (K.REVIEW_MONTHS, "B", "6", "B类家庭每半年复核"),
@@ -103,6 +111,34 @@ def _member(
     }
 
 
+def _one_off_funds(areas: dict[str, Area], today: datetime.date) -> None:
+    """Money in the special account for the one-off programs (finance's allocation) and each
+    township's reserve fund for temporary assistance of the year."""
+    from civil_affairs.payments.services import fund_balances, ledger_allocate
+
+    from .rules import ONE_OFF_LABELS
+
+    finance = _user("finance")
+    balances = fund_balances(areas["430922"])
+    for program in ONE_OFF_LABELS:
+        if not balances.get(program):
+            ledger_allocate(
+                actor=finance,
+                program=program,
+                amount=Decimal("200000"),
+                reference="桃财社〔2026〕8号",
+                area=areas["430922"],
+            )
+    for code in ("430922100", "430922101"):
+        services.reserve_fund_set(
+            actor=finance,
+            township=areas[code],
+            year=today.year,
+            amount=Decimal("20000"),
+            reference="桃民发〔2026〕3号",
+        )
+
+
 def load(areas: dict[str, Area]) -> None:
     if Household.objects.filter(address__endswith=DEMO_MARK).exists():
         return
@@ -125,8 +161,10 @@ def load(areas: dict[str, Area]) -> None:
         _user("reviewer_b"),
         _user("approver"),
     )
+    federation = _user("federation")
     today = timezone.localdate()
     applied = today - datetime.timedelta(days=30)
+    _one_off_funds(areas, today)
 
     def household(
         actor: Any, code: str, address: str, *members: dict[str, Any], **kw: Any
@@ -152,56 +190,45 @@ def load(areas: dict[str, Area]) -> None:
         )
 
     def walk(a: Application, worker: Any, reviewer: Any, until: str) -> Application:
-        steps = [
-            (
-                Application.Status.ACCEPTED,
-                lambda: services.application_accept(actor=worker, application=a),
+        """Along the case's path (services.path), in the national rules' order."""
+        status = Application.Status
+        moves = {
+            status.ACCEPTED: lambda: services.application_accept(
+                actor=worker, application=a, finance_check_authorised=True
             ),
-            (
-                Application.Status.VISITED,
-                lambda: services.application_record_visit(
-                    actor=worker,
-                    application=a,
-                    visited_on=applied + datetime.timedelta(days=3),
-                    visitors="村干部、民政专干",
-                    findings="家庭收入和财产情况与申报一致。",
-                ),
+            status.VISITED: lambda: services.application_record_visit(
+                actor=worker,
+                application=a,
+                visited_on=applied + datetime.timedelta(days=3),
+                visitors="村干部、民政专干",
+                findings="家庭收入和财产情况与申报一致。",
             ),
-            (
-                Application.Status.CROSSCHECK_REQUESTED,
-                lambda: services.application_request_crosscheck(actor=worker, application=a),
+            status.CROSSCHECK_REQUESTED: lambda: services.application_request_crosscheck(
+                actor=worker, application=a
             ),
-            (
-                Application.Status.CROSSCHECK_CLEARED,
-                lambda: services.application_clear_crosscheck(
-                    actor=worker, application=a, result="未发现车辆、房产、工商登记和财政供养记录。"
-                ),
+            status.CROSSCHECK_CLEARED: lambda: services.application_clear_crosscheck(
+                actor=worker, application=a, result="未发现车辆、房产、工商登记和财政供养记录。"
             ),
-            (
-                Application.Status.IN_NOTICE,
-                lambda: services.application_start_notice(
-                    actor=worker, application=a, start=applied + datetime.timedelta(days=8)
-                ),
+            status.SUBMITTED: lambda: services.application_submit(actor=worker, application=a),
+            status.REVIEWED: lambda: services.application_review(
+                actor=reviewer, application=a, opinion="经初审，同意公示。"
             ),
-            (
-                Application.Status.SUBMITTED,
-                lambda: services.application_submit(actor=worker, application=a),
+            status.IN_NOTICE: lambda: services.application_start_notice(
+                actor=worker, application=a, start=applied + datetime.timedelta(days=8)
             ),
-            (
-                Application.Status.REVIEWED,
-                lambda: services.application_review(
-                    actor=reviewer, application=a, opinion="经审核，同意上报。"
-                ),
+            status.NOTICE_ENDED: lambda: services.application_close_notice(
+                actor=worker, application=a
             ),
-            (
-                Application.Status.IN_PAYMENT,
-                lambda: services.application_approve(actor=approver, application=a, note="同意"),
+            status.GRADE_CONFIRMED: lambda: services.application_confirm_grade(
+                actor=federation, application=a, grade=2, disability_type="physical"
             ),
-        ]
-        for _status, step in steps:
-            if a.status == until:
-                break
-            step()
+            status.APPROVED: lambda: services.application_approve(
+                actor=approver, application=a, note="同意"
+            ),
+        }
+        path = services.path(a)
+        while a.status != until and a.status in path[:-1]:
+            moves[path[path.index(a.status) + 1]]()
             a.refresh_from_db()
         return a
 
@@ -257,7 +284,7 @@ def load(areas: dict[str, Area]) -> None:
         case(worker_a, qian, program="disability_care"),
         worker_a,
         reviewer_a,
-        Application.Status.REVIEWED,
+        Application.Status.GRADE_CONFIRMED,
     )
     # township B: a dibao household whose review is overdue, and urgent temporary assistance
     zheng = household(

@@ -183,6 +183,16 @@ class ApplicationForm(BootstrapForm):
         label=_("amount asked for (temporary)"), required=False, decimal_places=2, max_digits=14
     )
     urgent = forms.BooleanField(label=_("urgent: pay first, document after"), required=False)
+    finance_check_authorised = forms.BooleanField(
+        label=_("signed authorisation to check finances (核对授权书)"), required=False
+    )
+    staff_relative = forms.BooleanField(
+        label=_("close relative of staff or village cadres (近亲属备案)"), required=False
+    )
+    staff_relative_note = forms.CharField(label=_("whose relative"), max_length=200, required=False)
+    special_case = forms.BooleanField(
+        label=_("special case: the longer time limit"), required=False
+    )
     start_month = MonthField(
         label=_("first month"),
         required=False,
@@ -216,6 +226,63 @@ class CrosscheckResultForm(BootstrapForm):
 
 class NoticeForm(BootstrapForm):
     start = forms.DateField(label=_("notice from"), widget=DateInput())
+
+
+class AcceptanceForm(BootstrapForm):
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+    finance_check_authorised = forms.BooleanField(
+        label=_("signed authorisation to check finances (核对授权书)"), required=False
+    )
+    staff_relative = forms.BooleanField(
+        label=_("close relative of staff or village cadres (近亲属备案)"), required=False
+    )
+    staff_relative_note = forms.CharField(label=_("whose relative"), max_length=200, required=False)
+
+
+class ObjectionForm(BootstrapForm):
+    objection = forms.CharField(
+        label=_("objection with grounds"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GradeForm(BootstrapForm):
+    grade = forms.TypedChoiceField(
+        label=_("confirmed grade"), coerce=int, choices=[(g, g) for g in (1, 2, 3, 4)]
+    )
+    disability_type = forms.ChoiceField(label=_("disability type"), choices=())
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from civil_affairs.core.validators import DISABILITY_TYPES
+
+        cast(forms.ChoiceField, self.fields["disability_type"]).choices = [
+            (value, value) for value in DISABILITY_TYPES.values()
+        ]
+
+
+class NonResidentForm(BootstrapForm):
+    area = forms.ModelChoiceField(
+        label=_("where the emergency happened"), queryset=Area.objects.none()
+    )
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("name"), max_length=50)
+    assistance_kind = forms.ChoiceField(
+        label=_("assistance kind"), choices=Application.AssistanceKind.choices
+    )
+    requested_amount = forms.DecimalField(
+        label=_("amount asked for"), decimal_places=2, max_digits=14
+    )
+    statement = forms.CharField(
+        label=_("what the applicant says"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    urgent = forms.BooleanField(label=_("urgent: pay first, document after"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = policy.scope(
+            user, Area.objects.filter(level=Area.Level.VILLAGE)
+        )
 
 
 class SubmitForm(BootstrapForm):

@@ -173,15 +173,25 @@ def categories(member: HouseholdMember, area: Area, month: datetime.date) -> lis
     return found
 
 
+def dead_by(member: HouseholdMember, month: datetime.date) -> bool:
+    """A member who died before `month` (a death in the month counts from the next one)."""
+    death = member.person.death_date
+    return death is not None and first_of_month(death) < first_of_month(month)
+
+
 def household_means(household: Household, month: datetime.date | None = None) -> Means:
     """The household's means in `month` (default: this month), as the standards then say."""
     from django.utils import timezone
 
     month = first_of_month(month or timezone.localdate())
     area = household.area
-    members = list(
-        household.members.select_related("person").prefetch_related("incomes", "supporters")
-    )
+    members = [
+        m
+        for m in household.members.select_related("person").prefetch_related(
+            "incomes", "supporters"
+        )
+        if not dead_by(m, month)  # the dead are no longer members for the means
+    ]
     excluded = _not_counted(area, month)
     window = None
     if any(m.incomes.all() for m in members):

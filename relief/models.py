@@ -102,6 +102,27 @@ class Entitlement(TimeStampedModel):
     basis = models.JSONField(
         _("basis"), default=dict, blank=True, help_text=_("The standard and inputs it used.")
     )
+    # Whom it is paid to when not the beneficiary: centralised extreme-poverty support to the
+    # care home (an institution: its name and account), the dispersed care subsidy to the
+    # contracted caregiver (a person on file).
+    payee_name = models.CharField(
+        _("payee (institution)"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        validators=[validate_no_formula],
+    )
+    payee_bank_name = models.CharField(_("payee's bank"), max_length=100, blank=True, db_default="")
+    payee_account = models.CharField(_("payee's account"), max_length=32, blank=True, db_default="")
+    caregiver = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contracted caregiver"),
+        help_text=_("Paid the care amount of dispersed extreme-poverty support."),
+    )
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -555,9 +576,11 @@ class Application(TimeStampedModel):
         VISITED = "visited", _("Home visit done")
         CROSSCHECK_REQUESTED = "crosscheck_requested", _("Cross-check requested")
         CROSSCHECK_CLEARED = "crosscheck_cleared", _("Cross-check cleared")
-        IN_NOTICE = "in_notice", _("In public notice")
         SUBMITTED = "submitted", _("Submitted to the township")
-        REVIEWED = "reviewed", _("Reviewed by the township")
+        REVIEWED = "reviewed", _("Township's first opinion given")
+        IN_NOTICE = "in_notice", _("In public notice")
+        NOTICE_ENDED = "notice_ended", _("Notice ended without a founded objection")
+        GRADE_CONFIRMED = "grade_confirmed", _("Grade confirmed by the federation")
         APPROVED = "approved", _("Approved")
         IN_PAYMENT = "in_payment", _("In payment")
         REFUSED = "refused", _("Refused")
@@ -570,19 +593,25 @@ class Application(TimeStampedModel):
         S.VISITED,
         S.CROSSCHECK_REQUESTED,
         S.CROSSCHECK_CLEARED,
-        S.IN_NOTICE,
         S.SUBMITTED,
         S.REVIEWED,
+        S.IN_NOTICE,
+        S.NOTICE_ENDED,
+        S.GRADE_CONFIRMED,
     )
+    # Every move the case may make; which path a program takes is relief/steps.py's PATHS.
     TRANSITIONS = {
         S.APPLIED: {S.ACCEPTED, S.APPROVED, S.REFUSED, S.WITHDRAWN},  # approved: pay first
-        S.ACCEPTED: {S.VISITED, S.REFUSED, S.WITHDRAWN},
+        S.ACCEPTED: {S.VISITED, S.GRADE_CONFIRMED, S.REFUSED, S.WITHDRAWN},
         S.VISITED: {S.CROSSCHECK_REQUESTED, S.SUBMITTED, S.REFUSED, S.WITHDRAWN},
         S.CROSSCHECK_REQUESTED: {S.CROSSCHECK_CLEARED, S.REFUSED, S.WITHDRAWN},
-        S.CROSSCHECK_CLEARED: {S.IN_NOTICE, S.REFUSED, S.WITHDRAWN},
-        S.IN_NOTICE: {S.SUBMITTED, S.REFUSED, S.WITHDRAWN},
+        S.CROSSCHECK_CLEARED: {S.SUBMITTED, S.REFUSED, S.WITHDRAWN},
         S.SUBMITTED: {S.REVIEWED, S.REFUSED, S.WITHDRAWN},
-        S.REVIEWED: {S.APPROVED, S.REFUSED, S.WITHDRAWN},
+        S.REVIEWED: {S.IN_NOTICE, S.APPROVED, S.REFUSED, S.WITHDRAWN},
+        # an objection found to have grounds: back to the home visit (re-investigation)
+        S.IN_NOTICE: {S.NOTICE_ENDED, S.ACCEPTED, S.REFUSED, S.WITHDRAWN},
+        S.NOTICE_ENDED: {S.APPROVED, S.REFUSED, S.WITHDRAWN},
+        S.GRADE_CONFIRMED: {S.APPROVED, S.CROSSCHECK_REQUESTED, S.REFUSED, S.WITHDRAWN},
         S.APPROVED: {S.IN_PAYMENT},
         S.IN_PAYMENT: set(),
         S.REFUSED: set(),
@@ -606,13 +635,23 @@ class Application(TimeStampedModel):
         EMERGENCY = "emergency", _("Emergency")
         EXPENSE = "expense", _("Sudden expense")
 
-    area_lookup = "household__area"
+    area_lookup = "area"
 
     household = models.ForeignKey(
         Household,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="applications",
         verbose_name=_("household"),
+        help_text=_("Empty for a non-resident helped where the emergency happened."),
+    )
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village or community"),
+        help_text=_("The household's, or where a non-resident's emergency happened."),
     )
     person = models.ForeignKey(
         "people.Person",
@@ -692,6 +731,45 @@ class Application(TimeStampedModel):
     approved_amount = models.DecimalField(
         _("approved amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # the case order of the national rules (issue 10, item 4)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    special_case = models.BooleanField(
+        _("special case: the longer time limit"),
+        default=False,
+        help_text=_("Decided within the longer working-day limit (45 instead of 30)."),
+    )
+    finance_check_authorised = models.BooleanField(
+        _("signed authorisation to check finances (核对授权书)"), default=False
+    )
+    staff_relative = models.BooleanField(
+        _("close relative of staff or village cadres (近亲属备案)"), default=False
+    )
+    staff_relative_note = models.CharField(
+        _("whose relative"), max_length=200, blank=True, validators=[validate_no_formula]
+    )
+    proposed_amount = models.DecimalField(
+        _("proposed monthly amount (first opinion)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    notice_round = models.PositiveSmallIntegerField(_("notice round"), default=0)
+    approved_delegated = models.BooleanField(
+        _("approved by the township (delegated)"), default=False
+    )
+    # the two disability subsidies: the federation's confirmation of the grade
+    confirmed_grade = models.PositiveSmallIntegerField(_("confirmed grade"), null=True, blank=True)
+    confirmed_type = models.CharField(_("confirmed type"), max_length=12, blank=True)
+    grade_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grade confirmed by"),
+    )
+    grade_confirmed_at = models.DateTimeField(_("grade confirmed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -715,19 +793,24 @@ class Application(TimeStampedModel):
     def in_crosscheck(self) -> bool:
         """From the cross-check request until the decision: the page then shows what other
         departments' lists say about the household."""
-        return self.status in {
+        return self.household_id is not None and self.status in {
             self.Status.CROSSCHECK_REQUESTED,
             self.Status.CROSSCHECK_CLEARED,
             self.Status.IN_NOTICE,
+            self.Status.NOTICE_ENDED,
             self.Status.SUBMITTED,
             self.Status.REVIEWED,
         }
+
+    @property
+    def non_resident(self) -> bool:
+        return self.household_id is None
 
 
 class HomeVisit(TimeStampedModel):
     """The home visit (入户调查) of an application."""
 
-    area_lookup = "application__household__area"
+    area_lookup = "application__area"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="visits", verbose_name=_("application")
@@ -750,7 +833,7 @@ class HomeVisit(TimeStampedModel):
 
 
 class VisitPhoto(TimeStampedModel):
-    area_lookup = "visit__application__household__area"
+    area_lookup = "visit__application__area"
 
     visit = models.ForeignKey(
         HomeVisit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("home visit")
@@ -980,3 +1063,234 @@ class MedicalAid(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person.name} · {self.treated_on} · {self.aid_amount}"
+
+
+class ApprovalDelegation(TimeStampedModel):
+    """Approval of one program delegated to a township (审批权下放), from a date, until a
+    date (inclusive) or further notice. Replaces the one flag per township."""
+
+    area_lookup = "township"
+
+    township = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "township"},
+        verbose_name=_("township"),
+    )
+    program = models.CharField(_("program"), max_length=20, choices=Program.choices)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(
+        _("decision (document number)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_formula],
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("delegation of approval")
+        verbose_name_plural = _("delegations of approval")
+        ordering = ["township", "program", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.township.name} · {self.get_program_display()} · {self.valid_from}"
+
+
+class Holiday(TimeStampedModel):
+    """A public holiday (not a working day) or a weekend day worked in exchange (调休): the
+    due dates of cases count working days."""
+
+    area_lookup = "county"
+
+    county = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "county"},
+        verbose_name=_("county"),
+    )
+    day = models.DateField(_("day"))
+    name = models.CharField(_("name"), max_length=50, validators=[validate_no_formula])
+    working = models.BooleanField(
+        _("a working day"), default=False, help_text=_("A weekend day worked in exchange.")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("holiday or exchanged working day")
+        verbose_name_plural = _("holidays and exchanged working days")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["county", "day"], name="one_holiday_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class SpotCheck(TimeStampedModel):
+    """The county's spot check (抽查) of an approval a township made under delegation."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("To check")
+        CONFIRMED = "confirmed", _("Approval confirmed")
+        PROBLEM = "problem", _("Problem found")
+
+    area_lookup = "application__area"
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="spot_check", verbose_name=_("case")
+    )
+    drawn_on = models.DateField(_("drawn on"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drawn by"),
+    )
+    result = models.CharField(
+        _("result"), max_length=10, choices=Result.choices, default=Result.PENDING
+    )
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    note = models.TextField(_("what the check found"), blank=True, validators=[validate_no_formula])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        ordering = ["-drawn_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.get_result_display()}"
+
+
+class ReserveFund(TimeStampedModel):
+    """A township's reserve fund (备用金) for temporary assistance in a year: what the township
+    approves itself is paid from it, up to the amount set aside."""
+
+    area_lookup = "township"
+
+    township = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "township"},
+        verbose_name=_("township"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount set aside"), max_digits=14, decimal_places=2)
+    reference = models.CharField(
+        _("document number"), max_length=100, blank=True, validators=[validate_no_formula]
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("township reserve fund")
+        verbose_name_plural = _("township reserve funds")
+        ordering = ["-year", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="one_reserve_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name} {self.year}: {self.amount}"
+
+
+class MonitoredHousehold(TimeStampedModel):
+    """A household watched by the low-income monitoring (低收入人口动态监测): a low-income
+    edge household (低保边缘) or one with heavy necessary expenses (刚性支出困难)."""
+
+    class Kind(models.TextChoices):
+        EDGE = "edge", _("Low-income edge household")
+        HEAVY_EXPENSE = "heavy_expense", _("Heavy necessary expenses")
+
+    area_lookup = "household__area"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="monitoring", verbose_name=_("household")
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    monthly_expenses = models.DecimalField(
+        _("necessary expenses each month"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Medical care, schooling…: taken from the income when watching it."),
+    )
+    registered_on = models.DateField(_("registered on"))
+    ended_on = models.DateField(_("no longer watched from"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_no_formula])
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("monitored household")
+        verbose_name_plural = _("monitored households")
+        ordering = ["household", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_monitoring_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_kind_display()}"
+
+
+class MonitoringAlert(TimeStampedModel):
+    """A watched household whose income per member (less its necessary expenses) fell below
+    the dibao standard in a month: for a caseworker to act on."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To act on")
+        DONE = "done", _("Acted on")
+
+    area_lookup = "monitored__household__area"
+
+    monitored = models.ForeignKey(
+        MonitoredHousehold,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("monitored household"),
+    )
+    month = models.DateField(_("month"))
+    income_per_member = models.DecimalField(_("income per member"), max_digits=14, decimal_places=2)
+    standard = models.DecimalField(_("dibao standard"), max_digits=14, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.OPEN
+    )
+    action_note = models.CharField(
+        _("what was done"), max_length=300, blank=True, validators=[validate_no_formula]
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("monitoring alert")
+        verbose_name_plural = _("monitoring alerts")
+        ordering = ["status", "-month", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["monitored", "month"], name="one_alert_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitored} · {self.month:%Y-%m}"

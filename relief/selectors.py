@@ -162,24 +162,58 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
-def review_queue(*, user: Any) -> QuerySet[Application]:
-    """Cases submitted to the township, waiting for its review."""
-    return policy.scope(
-        user,
-        Application.objects.filter(status=Application.Status.SUBMITTED).select_related(
-            "person", "household__area"
-        ),
-    ).order_by("submitted_at", "id")
+def with_due_dates(applications: Any) -> list[Application]:
+    """Each case with `due` (the day it must be decided by: the working-day limit from its
+    acceptance) and `overdue`, for the queues."""
+    from . import rules
+
+    today = timezone.localdate()
+    rows = list(applications)
+    for application in rows:
+        due = rules.due_date(application)
+        application.due = due  # type: ignore[attr-defined]
+        application.overdue = due is not None and due < today  # type: ignore[attr-defined]
+    return rows
 
 
-def approval_queue(*, user: Any) -> QuerySet[Application]:
-    """Cases the township has reviewed, waiting for approval."""
-    return policy.scope(
+def review_queue(*, user: Any) -> list[Application]:
+    """Cases submitted to the township, waiting for its first opinion, with due dates."""
+    return with_due_dates(
+        policy.scope(
+            user,
+            Application.objects.filter(status=Application.Status.SUBMITTED).select_related(
+                "person", "area__parent"
+            ),
+        ).order_by("submitted_at", "id")
+    )
+
+
+def approval_queue(*, user: Any) -> list[Application]:
+    """Cases waiting for approval (after the notice; temporary assistance after the first
+    opinion; the disability subsidies after the federation's confirmation), with due dates."""
+    from . import services
+
+    status = Application.Status
+    rows = policy.scope(
         user,
-        Application.objects.filter(status=Application.Status.REVIEWED).select_related(
-            "person", "household__area", "reviewed_by"
-        ),
+        Application.objects.filter(
+            status__in=(status.NOTICE_ENDED, status.REVIEWED, status.GRADE_CONFIRMED)
+        ).select_related("person", "area__parent", "reviewed_by"),
     ).order_by("reviewed_at", "id")
+    return with_due_dates(a for a in rows if services.before(a, status.APPROVED) == a.status)
+
+
+def open_cases(*, user: Any) -> list[Application]:
+    """Every open case in the user's areas, soonest due first (the caseworkers' queue)."""
+    rows = with_due_dates(
+        policy.scope(
+            user,
+            Application.objects.filter(status__in=Application.OPEN).select_related(
+                "person", "area__parent"
+            ),
+        ).order_by("applied_on", "id")[:500]
+    )
+    return sorted(rows, key=lambda a: (a.due is None, a.due or a.applied_on))  # type: ignore[attr-defined]
 
 
 def due_reviews(*, user: Any, mine: bool = False) -> QuerySet[Review]:

@@ -65,6 +65,34 @@ class Kind(models.TextChoices):
         "ep_disability",
         _("Extreme poverty: disability (type:grade) that means no work capacity (1 = listed)"),
     )
+    # the case order (issue 10, item 4)
+    DECISION_DAYS = (
+        "decision_days",
+        _("Time limit: working days to decide a case (normal / special)"),
+    )
+    SPOT_CHECK_SHARE = (
+        "spot_check_share",
+        _("Spot checks: share of the townships' delegated approvals the county checks"),
+    )
+    # temporary assistance (item 6): the county's table tied to the dibao standard
+    TEMP_MONTHS = (
+        "temp_months",
+        _("Temporary assistance: most for one case, in months of the dibao standard"),
+    )
+    TEMP_CAP = "temp_cap", _("Temporary assistance: most for one case, in yuan")
+    TEMP_YEARLY_LIMIT = (
+        "temp_yearly_limit",
+        _("Temporary assistance: most a household receives in a calendar year"),
+    )
+    # the two disability subsidies (item 5)
+    DISABILITY_FULL_PROCEDURE = (
+        "disability_full_procedure",
+        _("Disability subsidies: cross-check and public notice too (1 = yes)"),
+    )
+    DISABILITY_LIVING_EDGE = (
+        "disability_living_edge",
+        _("Disability living subsidy: also for low-income edge households (1 = yes)"),
+    )
 
 
 UNITS = {
@@ -95,6 +123,13 @@ UNITS = {
     Kind.EP_CHILD_AGE: Unit.YEARS,
     Kind.EP_SCHOOL_AGE: Unit.YEARS,
     Kind.EP_DISABILITY: Unit.COUNT,
+    Kind.DECISION_DAYS: Unit.DAYS,
+    Kind.SPOT_CHECK_SHARE: Unit.PERCENT,
+    Kind.TEMP_MONTHS: Unit.MULTIPLE,
+    Kind.TEMP_CAP: Unit.YUAN,
+    Kind.TEMP_YEARLY_LIMIT: Unit.YUAN,
+    Kind.DISABILITY_FULL_PROCEDURE: Unit.COUNT,
+    Kind.DISABILITY_LIVING_EDGE: Unit.COUNT,
 }
 # the categories of classified extras (分类施保); elderly and child ages are CATEGORY_AGE rows
 CATEGORIES = ("elderly", "child", "severe_disability", "serious_illness")
@@ -110,6 +145,10 @@ VARIANTS: dict[str, tuple[str, ...] | None] = {
     Kind.CATEGORY_EXTRA: CATEGORIES,
     Kind.CATEGORY_AGE: ("elderly", "child"),
     Kind.EP_DISABILITY: None,  # type:grade
+    Kind.DECISION_DAYS: ("normal", "special"),
+    Kind.TEMP_MONTHS: ("emergency", "expense"),
+    Kind.TEMP_CAP: ("emergency", "expense"),
+    Kind.DISABILITY_LIVING: None,  # empty, or the disability grade: amounts by grade
 }
 # The kinds an entitlement's amount is computed from, per program: a new row of one of them
 # recomputes the entitlements it governs (relief.services.entitlements.standard_apply).
@@ -133,6 +172,12 @@ def _care_variant(variant: str) -> str | None:
     return None
 
 
+def _grade_variant(variant: str) -> str | None:
+    if variant not in ("", "1", "2", "3", "4"):
+        return gettext("Leave empty, or give the disability grade (1-4).")
+    return None
+
+
 def _income_kind_variant(variant: str) -> str | None:
     from .models import IncomeKind
 
@@ -152,6 +197,7 @@ def _disability_variant(variant: str) -> str | None:
 
 VARIANT_CHECKS = {
     Kind.DISABILITY_CARE: _care_variant,
+    Kind.DISABILITY_LIVING: _grade_variant,
     Kind.INCOME_NOT_COUNTED: _income_kind_variant,
     Kind.EP_DISABILITY: _disability_variant,
 }
@@ -172,7 +218,9 @@ def register_kinds() -> None:
                 variant_help=_(
                     "Dibao: urban or rural. Care amount: full, partial or none (self-care). "
                     "Review interval: household category A, B or C. Care subsidy: the "
-                    "disability grade, or grade:type such as 3:intellectual."
+                    "disability grade, or grade:type such as 3:intellectual. Living subsidy: "
+                    "empty, or the grade. Temporary assistance: emergency or expense. "
+                    "Time limit: normal or special."
                 ),
                 check_variant=VARIANT_CHECKS.get(kind),
                 apply=standard_apply if kind in amount_kinds else None,

@@ -17,6 +17,10 @@ url_models = {
     "entitlement_detail": "relief.Entitlement",
     "homeless_detail": "relief.HomelessCase",
     "member_means": "relief.HouseholdMember",
+    "change_payee": "relief.Household",
+    "monitoring_register": "relief.Household",
+    "monitoring_act": "relief.MonitoringAlert",
+    "spot_check_record": "relief.SpotCheck",
 }
 urlpatterns = [
     path("", views.household_list, name="household_list"),
@@ -37,4 +41,13 @@ urlpatterns = [
     path("homeless/<int:pk>/", views.homeless_detail, name="homeless_detail"),
     path("medical-aid/", views.medical_aid, name="medical_aid"),
     path("figures/", views.figures, name="figures"),
+    path("cases/", views.open_cases, name="open_cases"),
+    path("public/", views.public_list, name="public_list"),
+    path("non-resident/", views.non_resident_create, name="non_resident_create"),
+    path("spot-checks/", views.spot_checks, name="spot_checks"),
+    path("spot-checks/<int:pk>/", views.spot_check_record, name="spot_check_record"),
+    path("households/<int:pk>/payee/", views.change_payee, name="change_payee"),
+    path("monitoring/", views.monitoring, name="monitoring"),
+    path("households/<int:pk>/monitor/", views.monitoring_register, name="monitoring_register"),
+    path("monitoring/<int:pk>/act/", views.monitoring_act, name="monitoring_act"),
 ]

@@ -69,6 +69,17 @@ ACTIONS: dict[str, frozenset[str]] = {
     "application.approve_delegated": frozenset({REVIEWER}),  # township approval where delegated
     "application.refuse": frozenset({CASEWORKER, REVIEWER, APPROVER}),
     "application.withdraw": frozenset({CASEWORKER}),
+    # the two disability subsidies: the federation confirms the grade (issue 10, item 5)
+    "application.confirm_grade": frozenset({FEDERATION}),
+    # the county's spot checks of approvals the townships made under delegation
+    "spotcheck.manage": frozenset({APPROVER}),
+    # delegation of approval per program and dated, holidays, township reserve funds
+    "delegation.manage": frozenset({ADMINISTRATOR}),
+    "reserve.manage": frozenset({FINANCE, ADMINISTRATOR}),
+    # a new payee when the head of household dies (the household's dibao continues)
+    "household.change_payee": frozenset({CASEWORKER}),
+    # low-income monitoring: register edge and heavy-expense households, act on alerts
+    "monitoring.manage": frozenset({CASEWORKER}),
     "entitlement.review": frozenset({CASEWORKER}),
     # stop, suspend, resume, change amount, gradual exit (reviews, cross-check warnings)
     "entitlement.manage": frozenset({CASEWORKER, APPROVER}),
@@ -104,13 +115,85 @@ ACTIONS: dict[str, frozenset[str]] = {
     "warning.view": EVERYONE,
     "warning.resolve": frozenset({CASEWORKER, APPROVER}),
     # ---- eldercare
-    #
+    # Pages and lists of institutions, residents, inspections, centres, modifications, care
+    # workers and allowances: the county's elder-care officer and the staff who work with
+    # elders in townships (a resident's ability level is care data, not a disability record).
+    "eldercare.view": frozenset(
+        {ELDERCARE_OFFICER, ADMINISTRATOR, CASEWORKER, REVIEWER, APPROVER, CLERK, FINANCE}
+    ),
+    "institution.manage": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),  # and their grades
+    "institution.import": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),
+    "resident.manage": frozenset({ELDERCARE_OFFICER}),  # admit, assess, vaccinate, discharge
+    "inspection.record": frozenset({ELDERCARE_OFFICER}),  # inspections and their findings
+    "finding.close": frozenset({ELDERCARE_OFFICER}),  # verifies the evidence of a fix
+    "screening.record": frozenset({ELDERCARE_OFFICER}),  # illegal fund-raising screening
+    "centre.manage": frozenset({ELDERCARE_OFFICER, CLERK}),  # a township clerk: their centres
+    "modification.apply": frozenset({ELDERCARE_OFFICER, CASEWORKER, CLERK}),
+    "modification.manage": frozenset({ELDERCARE_OFFICER, CLERK}),  # assess, works, refuse
+    "modification.accept": frozenset({ELDERCARE_OFFICER}),  # the acceptance check (验收)
+    "modification_item.manage": frozenset({ELDERCARE_OFFICER, ADMINISTRATOR}),  # county lists
+    "careworker.manage": frozenset({ELDERCARE_OFFICER}),
+    # Township caseworkers take old-age allowance applications where the elder is registered
+    # (as they do relief's); the county officer too. Stopping and suspending: the same, and the
+    # roles that confirm cross-check warnings (a death stops every program).
+    "allowance.enrol": frozenset({ELDERCARE_OFFICER, CASEWORKER}),
+    "allowance.manage": frozenset({ELDERCARE_OFFICER, CASEWORKER, APPROVER}),
     # ---- children
-    #
+    "child.view": frozenset(
+        {
+            CHILDREN_OFFICER,
+            CHILD_SUPERVISOR,
+            CHILD_DIRECTOR,
+            CASEWORKER,
+            REVIEWER,
+            APPROVER,
+            ADMINISTRATOR,
+        }
+    ),
+    "child.register": frozenset(
+        {CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR, ADMINISTRATOR}
+    ),
+    "child.import": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "child_allowance.manage": frozenset({CHILDREN_OFFICER}),  # grant, suspend, resume, stop
+    # stop or suspend from a confirmed cross-check warning (a death, the age of 18)
+    "child_allowance.stop": frozenset({CHILDREN_OFFICER, CASEWORKER, APPROVER}),
+    "child_staff.manage": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),  # directors, supervisors
+    "child_visit.record": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
+    "child_followup.close": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
+    # mandatory reports of harm to minors: only those who handle them, in every interface
+    "mandatory_report.view": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "mandatory_report.manage": frozenset({CHILDREN_OFFICER, ADMINISTRATOR}),
+    "care_activity.view": EVERYONE,
+    "care_activity.record": frozenset({CHILDREN_OFFICER, CHILD_SUPERVISOR, CHILD_DIRECTOR}),
     # ---- governance
     #
+    "committee.view": EVERYONE,
+    # committees, members, sub-committees, vacancies and eligibility checks, by-elections
+    "committee.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    "committee.import": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # the three lists and the cancelled certificates (county-wide items)
+    "village_list.manage": frozenset({GOVERNANCE_OFFICER}),
+    "certificate.request": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # village rules: versions, the township's filing and legality check
+    "village_rules.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    # "four deliberations, two disclosures" and the disclosure calendar
+    "deliberation.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
+    "disclosure.manage": frozenset({CLERK, GOVERNANCE_OFFICER}),
     # ---- social organisations
     #
+    "organisation.view": EVERYONE,
+    "organisation.register": frozenset({REGISTRATION_OFFICER}),
+    "organisation.file": frozenset({REGISTRATION_OFFICER, CLERK}),  # community organisations
+    "organisation.change": frozenset({REGISTRATION_OFFICER}),  # changes, deregister, revoke
+    "organisation.import": frozenset({REGISTRATION_OFFICER}),
+    "annual_inspection.record": frozenset({REGISTRATION_OFFICER}),
+    "orglist.manage": frozenset({REGISTRATION_OFFICER}),  # abnormal and serious-violation
+    "evaluation.record": frozenset({REGISTRATION_OFFICER}),
+    "enforcement.manage": frozenset({REGISTRATION_OFFICER}),
+    "charity.manage": frozenset({REGISTRATION_OFFICER}),
+    "station.manage": frozenset({REGISTRATION_OFFICER, CLERK}),
+    "volunteer.manage": frozenset({REGISTRATION_OFFICER, CLERK}),
+    "lottery.manage": frozenset({REGISTRATION_OFFICER}),
     # ---- funerals, marriage registration, place names
     # funerals: deaths handled, fee waivers, cemeteries, tomb-sweeping plans
     "funeral.view": frozenset({FUNERAL_OFFICER, APPROVER, ADMINISTRATOR}),
@@ -129,7 +212,29 @@ ACTIONS: dict[str, frozenset[str]] = {
     "placename.manage": frozenset({PLACE_NAMES_OFFICER}),
     "placename.import": frozenset({PLACE_NAMES_OFFICER, ADMINISTRATOR}),
     # ---- dashboards and the annual report
-    #
+    # figures, charts, breakdowns, queues and their xlsx/PNG exports (within the user's areas)
+    "dashboard.view": frozenset(
+        {
+            REVIEWER,
+            APPROVER,
+            FINANCE,
+            ADMINISTRATOR,
+            FEDERATION,
+            ELDERCARE_OFFICER,
+            CHILDREN_OFFICER,
+            CHILD_SUPERVISOR,
+            CLERK,
+            GOVERNANCE_OFFICER,
+            REGISTRATION_OFFICER,
+            FUNERAL_OFFICER,
+            REGISTRAR,
+            PLACE_NAMES_OFFICER,
+        }
+    ),
+    "dashboard.refresh": frozenset({APPROVER, FINANCE, ADMINISTRATOR}),  # the payments summary
+    "report.view": frozenset({REVIEWER, APPROVER, FINANCE, ADMINISTRATOR}),
+    "report.generate": frozenset({REVIEWER, APPROVER, ADMINISTRATOR}),
+    "target.manage": frozenset({APPROVER, ADMINISTRATOR}),
 }
 
 M = TypeVar("M", bound=models.Model)

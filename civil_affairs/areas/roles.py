@@ -22,6 +22,68 @@ RELIEF_CASES = [
     "relief.view_patrolzone",
     "relief.view_medicalaid",
 ]
+# eldercare: every record viewed (and exported) in the admin; institutions and the county's
+# modification item lists added and changed there (through the services)
+ELDERCARE_ADMIN = [
+    *(
+        f"eldercare.view_{model}"
+        for model in (
+            "institution",
+            "grade",
+            "resident",
+            "inspection",
+            "finding",
+            "homecarecentre",
+            "fundraisingscreening",
+            "modificationitem",
+            "modification",
+            "modificationline",
+            "careworker",
+            "training",
+            "oldageallowance",
+        )
+    ),
+    "eldercare.add_institution",
+    "eldercare.change_institution",
+    "eldercare.add_modificationitem",
+    "eldercare.change_modificationitem",
+]
+
+# governance and social_orgs: the admin's read-only views and exports (writes are the pages')
+GOVERNANCE_VIEW = [
+    f"governance.view_{m}"
+    for m in (
+        "committee",
+        "member",
+        "vacancy",
+        "listitem",
+        "cancelledcertificate",
+        "certificaterequest",
+        "villagerules",
+        "deliberation",
+        "deliberationstep",
+        "disclosure",
+    )
+]
+SOCIAL_ORGS_VIEW = [
+    f"social_orgs.view_{m}"
+    for m in (
+        "organisation",
+        "organisationchange",
+        "inspection",
+        "evaluation",
+        "listentry",
+        "enforcementcase",
+        "charity",
+        "donation",
+        "station",
+        "stationstaff",
+        "volunteer",
+        "volunteerservice",
+        "lotterysales",
+        "funduse",
+    )
+]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [
@@ -99,6 +161,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "standards.add_standard",
         "standards.change_standard",
         *RELIEF_CASES,
+        *ELDERCARE_ADMIN,
         "crosscheck.view_matchrule",
         "crosscheck.change_matchrule",
         "crosscheck.add_matchrule",
@@ -122,13 +185,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "backups.view_backup",
     ],
     Role.DISABILITY_FEDERATION: [*VIEW_PEOPLE],
-    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE],
+    Role.ELDERCARE_OFFICER: [*VIEW_PEOPLE, *ELDERCARE_ADMIN],
     Role.CHILDREN_OFFICER: [*VIEW_PEOPLE],
     Role.CHILD_SUPERVISOR: [*VIEW_PEOPLE],
     Role.CHILD_DIRECTOR: [*VIEW_PEOPLE],
-    Role.CIVIL_AFFAIRS_CLERK: [*VIEW_PEOPLE],
-    Role.GOVERNANCE_OFFICER: [*VIEW_PEOPLE],
-    Role.REGISTRATION_OFFICER: [*VIEW_PEOPLE],
+    Role.CIVIL_AFFAIRS_CLERK: [*VIEW_PEOPLE, *GOVERNANCE_VIEW, *SOCIAL_ORGS_VIEW],
+    Role.GOVERNANCE_OFFICER: [*VIEW_PEOPLE, *GOVERNANCE_VIEW],
+    Role.REGISTRATION_OFFICER: [*VIEW_PEOPLE, *SOCIAL_ORGS_VIEW],
     Role.FUNERAL_OFFICER: [*VIEW_PEOPLE],
     Role.MARRIAGE_REGISTRAR: [*VIEW_PEOPLE],
     Role.PLACE_NAMES_OFFICER: [*VIEW_PEOPLE],
@@ -166,6 +229,39 @@ GROUP_PERMISSIONS[Role.ADMINISTRATOR] += [*FUNERAL_VIEWS, *AGENCY_VIEWS, *PLACE_
 GROUP_PERMISSIONS[Role.CIVIL_AFFAIRS_CLERK] += PLACE_NAME_VIEWS
 
 
+# ---- children: the admin's read-only views of the registry (the policy decides the areas;
+# mandatory reports only for the children's officer and administrators)
+CHILDREN_VIEW = [
+    "children.view_child",
+    "children.view_parentsituation",
+    "children.view_guardian",
+    "children.view_allowance",
+    "children.view_appointment",
+    "children.view_training",
+    "children.view_visit",
+    "children.view_followup",
+    "children.view_careactivity",
+]
+for _role, _perms in {
+    Role.CHILDREN_OFFICER: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.ADMINISTRATOR: [
+        *CHILDREN_VIEW,
+        "children.add_appointment",
+        "children.view_mandatoryreport",
+    ],
+    Role.CHILD_SUPERVISOR: CHILDREN_VIEW,
+    Role.CHILD_DIRECTOR: CHILDREN_VIEW,
+    Role.CASEWORKER: CHILDREN_VIEW,
+    Role.TOWNSHIP_REVIEWER: CHILDREN_VIEW,
+    Role.COUNTY_APPROVER: CHILDREN_VIEW,
+}.items():
+    GROUP_PERMISSIONS[_role] = [*GROUP_PERMISSIONS[_role], *_perms]
+
+
 def sync_groups(**_: object) -> None:
     for role, names in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
@@ -178,3 +274,15 @@ def sync_groups(**_: object) -> None:
             if perm is not None:  # an app that is not installed yet grants nothing
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+# dashboards and the annual report: targets are data the county approver and the
+# administrator keep (policy "target.manage"); reports are read in the admin too
+for _role in (Role.COUNTY_APPROVER, Role.ADMINISTRATOR):
+    GROUP_PERMISSIONS[_role] = [
+        *GROUP_PERMISSIONS[_role],
+        "dashboard.view_target",
+        "dashboard.add_target",
+        "dashboard.change_target",
+        "dashboard.view_annualreport",
+    ]

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path, reverse
@@ -9,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
+from civil_affairs.core import queue
 from civil_affairs.core.admin import HistoryAdmin
 
-from . import tasks
 from .models import Backup
 
 
@@ -48,8 +47,7 @@ class BackupAdmin(HistoryAdmin):
     def run_now(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not policy.holds_county_wide(request.user, "backup.run"):
             return HttpResponse(status=405 if request.method != "POST" else 403)
-        user_id = request.user.pk
-        transaction.on_commit(lambda: tasks.make_backup.delay(user_id))
+        queue.send_after_commit("backups.make", request.user.pk)
         messages.success(request, _("A backup has been queued; it appears here when it ends."))
         return HttpResponseRedirect(reverse("admin:backups_backup_changelist"))
 

@@ -33,3 +33,25 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status} → {self.new_status}"
+
+
+class QueuedTask(models.Model):
+    """A Celery task the broker has not taken yet (core/queue.py): written in the transaction
+    that asks for the job, sent after the commit, deleted once the broker has it. Should the
+    broker be down, the row waits and the minute job sends it when the broker is back."""
+
+    history_exempt = "job bookkeeping: a row lives until the broker has taken its task"
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

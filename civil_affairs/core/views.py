@@ -20,15 +20,27 @@ APPS: list[tuple[Any, str, str]] = [
     (_("Warnings"), "crosscheck:warning_list", "warning.view"),
     (_("External lists"), "crosscheck:list_upload", "crosscheck.upload"),
     # eldercare
+    (_("Care institutions"), "eldercare:institution_list", "eldercare.view"),
+    (_("Overdue rectifications"), "eldercare:overdue_list", "inspection.record"),
+    (_("Old-age allowance"), "eldercare:allowance_list", "allowance.enrol"),
     # children
+    (_("Children's registry"), "children:child_list", "child.view"),
+    (_("Follow-ups of high-risk visits"), "children:follow_up_list", "child_visit.record"),
+    (_("Mandatory reports"), "children:report_list", "mandatory_report.view"),
     # governance
+    (_("Committees and by-elections"), "governance:committee_list", "committee.manage"),
+    (_("Village rules and deliberations"), "governance:rules_list", "village_rules.manage"),
     # social organisations
+    (_("Social organisations"), "social_orgs:organisation_list", "inspection.record"),
+    (_("Social-work stations"), "social_orgs:station_list", "station.manage"),
     # funerals, marriage registration, place names
     (_("Deaths handled"), "funeral:deaths", "funeral.view"),
     (_("Marriage registration"), "funeral:marriages", "marriage.view"),
     (_("Marriage agencies"), "funeral:agencies", "agency.view"),
     (_("Place names"), "funeral:places", "placename.view"),
     # dashboards and the annual report
+    (_("Dashboards"), "dashboard:overview", "dashboard.view"),
+    (_("Annual work report"), "dashboard:report", "report.view"),
 ]
 
 

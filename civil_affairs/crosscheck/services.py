@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core import status
+from civil_affairs.core import queue, status
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.validators import clean_text
@@ -116,14 +116,12 @@ def list_upload(
     lst.file.save(file_name[-100:], file, save=False)  # type: ignore[arg-type]
     lst._history_user = actor  # type: ignore[attr-defined]
     lst.save()
-    transaction.on_commit(lambda: _queue_load(lst.pk))
+    _queue_load(lst.pk)
     return lst
 
 
 def _queue_load(list_id: int) -> None:
-    from .tasks import list_load_task
-
-    list_load_task.delay(list_id)
+    queue.send_after_commit("crosscheck.list_load", list_id)
 
 
 @transaction.atomic
@@ -134,8 +132,7 @@ def list_reload(*, actor: Any, external_list: ExternalList) -> ExternalList:
         raise ValidationError(_("Only a list whose load failed can be loaded again."))
     external_list.progress = 0
     external_list.save(update_fields=["progress"])
-    pk = external_list.pk
-    transaction.on_commit(lambda: _queue_load(pk))
+    _queue_load(external_list.pk)
     return external_list
 
 
@@ -185,15 +182,12 @@ def run_start(
         from . import matching
 
         return matching.run_inline(run)
-    pk = run.pk
-    transaction.on_commit(lambda: _queue_run(pk))
+    _queue_run(run.pk)
     return run
 
 
 def _queue_run(run_id: int) -> None:
-    from .tasks import run_task
-
-    run_task.delay(run_id)
+    queue.send_after_commit("crosscheck.run", run_id)
 
 
 # ---- warnings ------------------------------------------------------------------------------
@@ -326,6 +320,9 @@ def warnings_confirm(
         }
         if note:
             reason = f"{reason}: {note}"
+        # the death is on the person before the sources change the benefits: a source may
+        # treat a death its own way (relief: a dead head's household dibao gets a new payee)
+        consequences.record_death(actor=actor, warning=warning)
         changed, overpaid = consequences.apply(
             actor=actor,
             warning=warning,
@@ -347,7 +344,6 @@ def warnings_confirm(
             "benefits": changed,
             "overpayments": [consequences.overpayment_dict(o) for o in overpaid],
         }
-        consequences.record_death(actor=actor, warning=warning)
         warning._history_user = actor  # type: ignore[attr-defined]
         status.transition(warning, Warning.Status.CONFIRMED, actor=actor, note=reason[:300])
     return result

@@ -123,18 +123,22 @@ def _fail(pk: int, message: str) -> None:
 
 class _Progress:
     """Writes a job's progress on its row from a connection of its own, so that the page sees
-    it while the save's transaction is still open; at most twice a second."""
+    it while the save's transaction is still open: on each percent moved, else at most twice a
+    second."""
 
     def __init__(self, pk: int) -> None:
         self.pk = pk
         self.last = 0.0
+        self.last_done = -1
+        self.last_phase = ""
         self.connection: Any = None
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.last < 0.5 and done < total:
+        moved = phase != self.last_phase or done - self.last_done >= max(1, total // 100)
+        if now - self.last < 0.5 and not moved and done < total:
             return
-        self.last = now
+        self.last, self.last_done, self.last_phase = now, done, phase
         if self.connection is None:
             self.connection = connections.create_connection("default")
         with self.connection.cursor() as cursor:

@@ -161,17 +161,24 @@ def _server_rows(sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
 
 
 def csv_stream(payroll: Payroll, *, full_id: bool) -> Iterator[bytes]:
-    """UTF-8 CSV (with the BOM Excel wants): a header line, then COPY's output in blocks."""
+    """UTF-8 CSV (with the BOM Excel wants): a header line, then COPY's output in blocks.
+
+    COPY runs on psycopg's own cursor: Django's debug cursor wrapper (DEBUG on, as under
+    `make dev`) has a copy() without parameters. Nothing is yielded before COPY has started,
+    so a query that fails is raised at the first next() (the service turns it into a
+    message) rather than ending the download as a header-only file.
+    """
     import csv
     import io
 
     head = io.StringIO()
     csv.writer(head).writerow(columns())
-    yield "\ufeff".encode() + head.getvalue().encode()
+    buffer = bytearray("\ufeff".encode() + head.getvalue().encode())
     sql, params = csv_query(payroll, full_id=full_id)
-    buffer = bytearray()
+    connection.ensure_connection()
+    raw = connection.connection
     with (
-        connection.cursor() as cursor,
+        raw.cursor() as cursor,
         cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
     ):
         for data in copy:

@@ -177,6 +177,13 @@ class PayrollChunk(models.Model):
 
     Marked done in the same transaction that inserts its rows, so a chunk that dies midway
     is simply run again; the progress bar counts the done chunks.
+
+    Its lease: a worker that takes the chunk records `started_at` (committed at once), then
+    holds the chunk's row lock for the whole transaction that inserts its rows. PostgreSQL
+    drops that lock the moment the worker's connection dies, so a chunk started, not done
+    and not locked was interrupted: `services.payroll_resume` queues it again (the beat job
+    every minute, a fresh worker at start, or the payroll page's button) without waiting for
+    the broker's visibility timeout.
     """
 
     history_exempt = "job bookkeeping of a generation; the rows and the payroll keep history"
@@ -189,6 +196,10 @@ class PayrollChunk(models.Model):
     inserted = models.PositiveIntegerField(default=0)
     runs = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last sent to the queue
+    started_at = models.DateTimeField(null=True, blank=True)  # last taken by a worker
+    worker = models.CharField(max_length=200, blank=True)  # the worker that took it last
+    resumed = models.PositiveIntegerField(default=0)  # times queued again after a stop
 
     class Meta:
         ordering = ["payroll", "number"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
@@ -20,6 +23,7 @@ from .models import (
     Overpayment,
     Payment,
     Payroll,
+    PayrollChunk,
     ReconciliationLine,
     ReconciliationRun,
     program_label,
@@ -121,19 +125,113 @@ def status_counts(payroll: Payroll) -> dict[str, tuple[int, Decimal]]:
     return counts
 
 
+# advisory lock class (services._lock); key: a chunk's id, held by the worker inserting its
+# rows for the whole transaction: the chunk's lease
+LOCK_CHUNK = 40403
+# A chunk taken by a worker but no longer locked by it was interrupted (its worker died);
+# the grace covers the instant between the worker's note that it took the chunk and its lock.
+RESUME_GRACE = datetime.timedelta(seconds=15)
+# A generation where nothing ran, started or finished for this long is stalled: its waiting
+# chunks are queued again too (their messages may be lost), and it may be generated anew.
+STALL = datetime.timedelta(minutes=5)
+
+
+def running_chunk_ids(payroll_ids: Sequence[int]) -> set[int]:
+    """Chunks whose lease is held now: a live worker's transaction is inserting their rows.
+
+    Read from pg_locks (no lock taken): the worker's advisory lock on the chunk dies with
+    its connection, whatever killed it.
+    """
+    if not payroll_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.id FROM payments_payrollchunk c
+            JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted
+                 AND l.classid::bigint = %s AND l.objsubid = 2 AND l.objid::bigint = c.id
+                 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            WHERE c.payroll_id = ANY(%s) AND NOT c.done
+            """,
+            [LOCK_CHUNK, list(payroll_ids)],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def chunk_state(chunk: PayrollChunk, running: set[int], now: datetime.datetime) -> str:
+    """done, running, interrupted (taken by a worker that is gone) or waiting (in the queue)."""
+    if chunk.done:
+        return "done"
+    if chunk.pk in running:
+        return "running"
+    if chunk.started_at is not None:
+        return "running" if now - chunk.started_at < RESUME_GRACE else "interrupted"
+    return "waiting"
+
+
+def last_activity(payroll: Payroll) -> datetime.datetime | None:
+    """When a part of the generation last started, finished or was queued."""
+    moments = payroll.chunks.aggregate(
+        started=Max("started_at"), finished=Max("finished_at"), queued=Max("queued_at")
+    )
+    return max(
+        filter(None, [*moments.values(), payroll.generation_started_at]),
+        default=None,
+    )
+
+
 @dataclass
 class Progress:
+    """What a generation is doing, for its page: parts done, running now (and on which
+    workers), waiting in the queue, interrupted (their worker is gone, to be queued again),
+    how often parts were resumed, and when anything last moved."""
+
     done: int
     total: int
+    running: int = 0
+    waiting: int = 0
+    interrupted: int = 0
+    resumed: int = 0
+    workers: tuple[str, ...] = ()
+    last_activity: datetime.datetime | None = None
+    stalled: bool = False
 
     @property
     def percent(self) -> int:
         return 100 if not self.total else self.done * 100 // self.total
 
+    @property
+    def may_resume(self) -> bool:
+        """The resume button is offered when parts wait for a worker that is gone, or
+        nothing moves."""
+        return bool(self.interrupted) or (self.stalled and self.done < self.total)
+
 
 def generation_progress(payroll: Payroll) -> Progress:
-    counts = payroll.chunks.aggregate(total=Count("id"), done=Count("id", filter=Q(done=True)))
-    return Progress(done=counts["done"], total=counts["total"])
+    chunks = list(
+        payroll.chunks.only("id", "done", "started_at", "worker", "resumed").order_by("number")
+    )
+    total = len(chunks)
+    done = sum(1 for c in chunks if c.done)
+    if payroll.status != Payroll.Status.GENERATING:
+        return Progress(done=done, total=total)
+    running_ids = running_chunk_ids([payroll.pk])
+    now = timezone.now()
+    states = [chunk_state(c, running_ids, now) for c in chunks]
+    last = last_activity(payroll)
+    return Progress(
+        done=done,
+        total=total,
+        running=states.count("running"),
+        waiting=states.count("waiting"),
+        interrupted=states.count("interrupted"),
+        resumed=sum(c.resumed for c in chunks),
+        workers=tuple(
+            sorted({c.worker for c, s in zip(chunks, states, strict=True) if s == "running"} - {""})
+        ),
+        last_activity=last,
+        stalled=not running_ids and (last is None or now - last > STALL / 5),
+    )
 
 
 def failed_payments(*, user: Any) -> QuerySet[Payment]:

@@ -17,19 +17,21 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
+import logging
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import queue
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month, parse_month
 from civil_affairs.core.status import first_status, history, transition
@@ -50,6 +52,13 @@ from .models import (
     area_ids_under,
     program_label,
 )
+from .selectors import (
+    LOCK_CHUNK,
+    STALL,
+    chunk_state,
+    last_activity,
+    running_chunk_ids,
+)
 
 # advisory lock classes (pg_advisory_xact_lock(class, key))
 LOCK_GENERATE = 40401  # key 0: one regular generation starts at a time
@@ -57,6 +66,8 @@ LOCK_LEDGER = 40402  # key: the fund's area id
 
 MAX_NAMES = 5  # names quoted in a message about many rows
 EXPORT_KEEP = datetime.timedelta(days=7)  # how long an xlsx file waits for its download
+log = logging.getLogger(__name__)
+
 ANALYZE_AFTER = 10_000  # new rows after which a generation refreshes the table's statistics
 
 
@@ -193,11 +204,11 @@ def _default_areas(actor: Any) -> list[Area]:
 
 
 def _stale(payroll: Payroll) -> bool:
-    """A generation with no chunk finished for longer than a chunk may run is dead."""
-    limit = datetime.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 3600))
-    last = payroll.chunks.aggregate(last=Max("finished_at"))["last"]
-    latest = max(filter(None, [last, payroll.generation_started_at]), default=None)
-    return latest is None or timezone.now() - latest > limit
+    """A generation with no chunk running and nothing moving for STALL is dead."""
+    if running_chunk_ids([payroll.pk]):
+        return False
+    latest = last_activity(payroll)
+    return latest is None or timezone.now() - latest > STALL
 
 
 @transaction.atomic
@@ -375,13 +386,26 @@ def _scope_area_ids(payroll: Payroll) -> list[int] | None:
     return area_ids_under(areas)
 
 
-@transaction.atomic
-def payroll_chunk_generate(*, chunk_id: int) -> int:
+def payroll_chunk_generate(*, chunk_id: int, worker: str = "") -> int:
     """Insert one chunk's rows (a Celery task's work); returns the number of new rows.
 
-    Safe to run twice, or at the same time as another run of the same chunk: the chunk row
-    is locked, a done chunk does nothing, and the unique index drops any row already there.
+    Safe to run twice, or at the same time as another run of the same chunk: the chunk's
+    lease (an advisory lock) and row are locked, a done chunk does nothing, and the unique
+    index drops any row already there. First the worker notes that it took the chunk (a
+    committed `started_at`), so that a chunk whose worker died is seen and resumed.
     """
+    with transaction.atomic():
+        taken = PayrollChunk.objects.filter(
+            pk=chunk_id, done=False, payroll__status=Payroll.Status.GENERATING
+        ).update(started_at=timezone.now(), worker=worker[:200])
+    if not taken:
+        return 0
+    return _chunk_insert(chunk_id)
+
+
+@transaction.atomic
+def _chunk_insert(chunk_id: int) -> int:
+    _lock(LOCK_CHUNK, chunk_id)  # the lease: held until this transaction ends or dies
     chunk = (
         PayrollChunk.objects.select_for_update(of=("self",))
         .select_related("payroll")
@@ -403,20 +427,100 @@ def payroll_chunk_generate(*, chunk_id: int) -> int:
     chunk.runs += 1
     chunk.finished_at = timezone.now()
     chunk.save(update_fields=["done", "inserted", "runs", "finished_at"])
-    # The chord's callback finishes the payroll. Should it never come (a lost result), the
-    # last chunk does: chunks take the payroll's lock in turn, so exactly one sees all done.
+    # The chord's callback finishes the payroll. Should it never come (a lost result, or a
+    # chunk resumed outside the chord), the last chunk does: chunks take the payroll's lock
+    # in turn, so exactly one sees all done.
     Payroll.objects.select_for_update(no_key=True).filter(pk=payroll.pk).first()
     if not PayrollChunk.objects.filter(payroll_id=payroll.pk, done=False).exists():
-        payroll_id = payroll.pk
-
-        def finish() -> None:
-            from . import tasks
-
-            tasks.finish_generation.delay(payroll_id)
-
-        # robust: the chord's callback finishes it as well, should the queue be unreachable
-        transaction.on_commit(finish, robust=True)
+        _queue_finish(payroll.pk)
     return inserted
+
+
+def _queue_finish(payroll_id: int) -> None:
+    def finish() -> None:
+        from . import tasks
+
+        tasks.finish_generation.delay(payroll_id)
+
+    # robust: the chord's callback finishes it as well, should the queue be unreachable
+    transaction.on_commit(finish, robust=True)
+
+
+def _requeue(chunks: list[PayrollChunk]) -> list[int]:
+    """Send chunks to the queue again (once this transaction commits)."""
+    ids = [c.pk for c in chunks]
+    if not ids:
+        return ids
+    PayrollChunk.objects.filter(pk__in=ids).update(
+        queued_at=timezone.now(), started_at=None, worker="", resumed=F("resumed") + 1
+    )
+
+    def send() -> None:
+        from . import tasks
+
+        tasks.queue_chunks(ids)
+
+    transaction.on_commit(send, robust=True)
+    return ids
+
+
+def _resume(payroll: Payroll, *, everything: bool) -> list[int]:
+    """Queue again the payroll's interrupted chunks (and, when `everything` or stalled, the
+    waiting ones); finish it if every chunk is done. Returns the chunk ids queued."""
+    undone = list(
+        PayrollChunk.objects.select_for_update(skip_locked=True)
+        .filter(payroll=payroll, done=False)
+        .order_by("number")
+    )
+    if not payroll.chunks.filter(done=False).exists():
+        _queue_finish(payroll.pk)
+        return []
+    running = running_chunk_ids([payroll.pk])
+    now = timezone.now()
+    states = {c.pk: chunk_state(c, running, now) for c in undone}
+    wanted = {"interrupted"}
+    if everything or _stale(payroll):
+        wanted.add("waiting")
+    chosen = [c for c in undone if states[c.pk] in wanted]
+    if chosen:
+        log.warning(
+            "payroll %s: %d parts queued again (%s)",
+            payroll.pk,
+            len(chosen),
+            ", ".join(sorted({states[c.pk] for c in chosen})),
+        )
+    return _requeue(chosen)
+
+
+@transaction.atomic
+def payroll_resume(*, actor: Any, payroll: Payroll) -> list[int]:
+    """The payroll page's "resume" button: queue again every part not done and not running
+    now (interrupted or waiting). Safe at any time: a part runs once, however often queued."""
+    policy.require(actor, "payroll.generate", payroll)
+    payroll = _locked(payroll)
+    if payroll.status != Payroll.Status.GENERATING:
+        raise ValidationError(
+            _("Only a payroll being generated can be resumed; this one is %(status)s.")
+            % {"status": payroll.get_status_display()}
+        )
+    return _resume(payroll, everything=True)
+
+
+def generations_resume() -> int:
+    """Every minute (beat) and at each worker's start: resume every generation whose
+    interrupted chunks wait for a worker that is gone. Returns the chunks queued again."""
+    queued = 0
+    for payroll_id in Payroll.objects.filter(status=Payroll.Status.GENERATING).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            payroll = (
+                Payroll.objects.select_for_update(skip_locked=True).filter(pk=payroll_id).first()
+            )
+            if payroll is None or payroll.status != Payroll.Status.GENERATING:
+                continue  # another resume or the finish has it
+            queued += len(_resume(payroll, everything=False))
+    return queued
 
 
 @transaction.atomic
@@ -722,15 +826,34 @@ def _check_exportable(actor: Any, payroll: Payroll) -> bool:
     return policy.may(actor, "payroll.export_full_id", payroll)
 
 
-@transaction.atomic
 def payroll_export_csv(*, actor: Any, payroll: Payroll) -> tuple[Iterator[bytes], str]:
-    """The payroll's payable rows as CSV, streamed from PostgreSQL's COPY; logged."""
-    full_id = _check_exportable(actor, payroll)
-    rows = exports.payable_rows(payroll).count()
-    people_services.export_logged(
-        actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} csv", rows=rows
-    )
-    return exports.csv_stream(payroll, full_id=full_id), exports.file_name(payroll, "csv")
+    """The payroll's payable rows as CSV, streamed from PostgreSQL's COPY; logged.
+
+    COPY is started here, before the response: a failure is a message to the user, never a
+    download holding only the header.
+    """
+    with transaction.atomic():
+        full_id = _check_exportable(actor, payroll)
+        rows = exports.payable_rows(payroll).count()
+        people_services.export_logged(
+            actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} csv", rows=rows
+        )
+    stream = exports.csv_stream(payroll, full_id=full_id)
+    try:
+        first = next(stream)
+    except StopIteration:  # pragma: no cover - the header is always there
+        first = b""
+    except Exception as exc:
+        log.exception("payroll %s: the CSV export failed", payroll.pk)
+        raise ValidationError(
+            _(
+                "The CSV export failed (%(error)s); nothing was downloaded. Try again, or tell "
+                "the administrator."
+            )
+            % {"error": type(exc).__name__},
+            code="export_failed",
+        ) from exc
+    return itertools.chain([first], stream), exports.file_name(payroll, "csv")
 
 
 @transaction.atomic
@@ -1193,14 +1316,7 @@ def reconciliation_start(*, actor: Any | None) -> ReconciliationRun:
         running.error = "did not finish within an hour"
         running.save(update_fields=["status", "error"])
     recon = ReconciliationRun.objects.create(requested_by=actor)
-    run_id = recon.pk
-
-    def start() -> None:
-        from . import tasks
-
-        tasks.reconcile_run.delay(run_id)
-
-    transaction.on_commit(start)
+    queue.send_after_commit("payments.reconcile_run", recon.pk)
     return recon
 
 
@@ -1336,6 +1452,7 @@ def overpayment_waive(*, actor: Any, overpayment: Overpayment, reason: str) -> O
 __all__ = [
     "bank_return_apply",
     "export_job_run",
+    "generations_resume",
     "ledger_allocate",
     "ledger_pay_one_off",
     "ledger_reverse",
@@ -1356,6 +1473,7 @@ __all__ = [
     "payroll_generation_failed",
     "payroll_generation_finish",
     "payroll_reissue",
+    "payroll_resume",
     "payroll_return",
     "payroll_submit",
     "reconciliation_start",

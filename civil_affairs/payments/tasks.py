@@ -2,15 +2,22 @@
 
 A generation is a chord: one `generate_chunk` per chunk of persons (a group that any number
 of workers share), then `finish_generation` totals the payroll. acks_late (settings) makes a
-chunk whose worker died run again; the unique index makes that harmless.
+chunk whose worker died run again, but only after the broker's visibility timeout (an hour
+on Redis); so `resume_generations` (beat, every minute, and each worker at its start) queues
+again at once every chunk whose worker is gone (services.payroll_resume). A chunk runs once
+however often it is queued: it is locked, marked done with its rows, and the unique index
+drops any row already there.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import chord, shared_task
+from celery.signals import worker_ready
 from django.db import OperationalError
+from django.utils import timezone
 
 from . import services
 from .models import PayrollChunk
@@ -25,8 +32,31 @@ log = logging.getLogger(__name__)
     retry_backoff=5,
     max_retries=5,
 )
-def generate_chunk(self: object, chunk_id: int) -> int:
-    return services.payroll_chunk_generate(chunk_id=chunk_id)
+def generate_chunk(self: Any, chunk_id: int) -> int:
+    return services.payroll_chunk_generate(
+        chunk_id=chunk_id, worker=str(getattr(self.request, "hostname", "") or "")
+    )
+
+
+def queue_chunks(chunk_ids: list[int]) -> None:
+    """Queue chunks again, outside their chord (the last chunk done finishes the payroll)."""
+    for pk in chunk_ids:
+        generate_chunk.delay(pk)
+
+
+@shared_task(name="payments.resume_generations", acks_late=True)
+def resume_generations() -> int:
+    """Every minute (a django-celery-beat PeriodicTask) and when a worker starts."""
+    return services.generations_resume()
+
+
+@worker_ready.connect
+def _resume_at_worker_start(**kwargs: object) -> None:
+    """A fresh worker (say, after the old one was killed) resumes what was left undone."""
+    try:
+        resume_generations.delay()
+    except Exception:  # the broker is not reachable yet: the beat job does it
+        log.exception("could not queue the resume of payroll generations")
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
@@ -50,6 +80,7 @@ def start_generation(payroll_id: int) -> None:
         .order_by("number")
         .values_list("pk", flat=True)
     )
+    PayrollChunk.objects.filter(pk__in=chunk_ids).update(queued_at=timezone.now())
     try:
         if not chunk_ids:
             finish_generation.delay(payroll_id)

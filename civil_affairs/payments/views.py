@@ -21,7 +21,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from civil_affairs.areas import policy
@@ -162,6 +162,7 @@ def payroll_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for s, (rows, amount) in sorted(selectors.status_counts(payroll).items())
             ],
             "progress": selectors.generation_progress(payroll),
+            "may_resume": policy.may(request.user, "payroll.generate", payroll),
             "needs": needs,
             "history": [
                 (change, Payroll.Status(change.new_status).label)
@@ -182,11 +183,38 @@ def payroll_progress(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "payments/_progress.html",
-        {"payroll": payroll, "progress": selectors.generation_progress(payroll)},
+        {
+            "payroll": payroll,
+            "progress": selectors.generation_progress(payroll),
+            "may_resume": policy.may(request.user, "payroll.generate", payroll),
+        },
     )
     if payroll.status != Payroll.Status.GENERATING and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def payroll_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue again the parts of a generation that are not done and not running."""
+    payroll = selectors.payroll_get(user=request.user, pk=pk)
+    try:
+        queued = services.payroll_resume(actor=request.user, payroll=payroll)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d part queued again.", "%(count)d parts queued again.", len(queued)
+                )
+                % {"count": len(queued)},
+            )
+        else:
+            messages.info(request, _("Every unfinished part is running now: nothing to resume."))
+    return redirect("payments:payroll_detail", pk=pk)
 
 
 def _payroll_step(service: Any, success: Any) -> Any:

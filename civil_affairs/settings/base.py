@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "civil_affairs.crosscheck",
     "civil_affairs.imports",
     "civil_affairs.backups",
+    "civil_affairs.dashboard",
     # domain apps
     *DOMAIN_APPS,
 ]
@@ -224,7 +225,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # a Redis that does not answer fails a request's send within 2 s (the task then waits in
+    # core.QueuedTask, core/queue.py) instead of holding the page
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("out", "control"):  # kombu does not create them

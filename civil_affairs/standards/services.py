@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import queue
 from civil_affairs.core.months import add_months
 from civil_affairs.core.validators import clean_text
 
@@ -153,10 +154,7 @@ def standard_update(
 def _apply_later(actor: Any, standard: Standard) -> None:
     if registry.get(standard.kind).apply is None:
         return
-    from .tasks import standard_apply_task
-
-    pk, actor_id = standard.pk, actor.pk
-    transaction.on_commit(lambda: standard_apply_task.delay(pk, actor_id))
+    queue.send_after_commit("standards.apply", standard.pk, actor.pk)
 
 
 @transaction.atomic

@@ -1,10 +1,17 @@
-"""The case flow of an application, one service per step.
+"""The case flow of an application, one service per step, in the national rules' order.
 
-applied → accepted → visited → cross-check requested → cleared → public notice → submitted
-→ reviewed (township) → approved (county, or the township where approval is delegated, and
-for temporary assistance within the township's limit) → in payment. Refused or withdrawn
-with a reason at any step before approval. Temporary assistance skips the cross-check and
-the notice; urgent temporary assistance can be paid first and documented after.
+dibao and extreme-poverty support: applied → accepted → home visit → cross-check (only with
+the signed authorisation to check finances) → submitted to the township → the township's
+first opinion with the proposed amount (初审) → public notice (公示) → notice ended → approved
+(the county, or the township where that program's approval is delegated on that day) → in
+payment. An objection with grounds during the notice sends the case back to the home visit
+(re-investigation); the case then goes through the township and a new notice that runs its
+full days. Temporary assistance: accepted → visit → submitted → first opinion → approved
+(no cross-check, no notice); urgent cases are paid first and documented after. The two
+disability subsidies: the township accepts → the disabled persons' federation confirms the
+grade → civil affairs decides, with the cross-check and notice only where the county's
+standard says so. Refused or withdrawn with a reason at any step before approval. The
+program's path is `path()`; relief/steps.py shows its buttons.
 
 Every step checks the policy (role and area), the order of steps (the model's TRANSITIONS,
 with a message saying what comes first), and writes a StatusChange row with its note.
@@ -29,15 +36,16 @@ from civil_affairs.areas import policy
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_id_number, clean_text
 
-from .. import calc
+from .. import calc, rules
 from ..models import (
     Application,
     Entitlement,
     HomeVisit,
     Household,
     HouseholdMember,
+    Program,
     VisitPhoto,
 )
 from ..standards import Kind as StandardKind
@@ -55,15 +63,78 @@ NEXT_STEP = {
     S.ACCEPTED: gettext_lazy("the home visit"),
     S.VISITED: gettext_lazy("the cross-check request"),
     S.CROSSCHECK_REQUESTED: gettext_lazy("the cross-check result"),
-    S.CROSSCHECK_CLEARED: gettext_lazy("the public notice"),
-    S.IN_NOTICE: gettext_lazy("submission to the township"),
-    S.SUBMITTED: gettext_lazy("the township review"),
-    S.REVIEWED: gettext_lazy("approval"),
+    S.CROSSCHECK_CLEARED: gettext_lazy("submission to the township"),
+    S.SUBMITTED: gettext_lazy("the township's first opinion"),
+    S.REVIEWED: gettext_lazy("the public notice"),
+    S.IN_NOTICE: gettext_lazy("the end of the public notice"),
+    S.NOTICE_ENDED: gettext_lazy("approval"),
+    S.GRADE_CONFIRMED: gettext_lazy("approval"),
 }
+DISABILITY = (Kind.DISABILITY_LIVING, Kind.DISABILITY_CARE)
+FULL = (
+    S.APPLIED,
+    S.ACCEPTED,
+    S.VISITED,
+    S.CROSSCHECK_REQUESTED,
+    S.CROSSCHECK_CLEARED,
+    S.SUBMITTED,
+    S.REVIEWED,
+    S.IN_NOTICE,
+    S.NOTICE_ENDED,
+    S.APPROVED,
+)
+TEMPORARY = (S.APPLIED, S.ACCEPTED, S.VISITED, S.SUBMITTED, S.REVIEWED, S.APPROVED)
+DISABILITY_SHORT = (S.APPLIED, S.ACCEPTED, S.GRADE_CONFIRMED, S.APPROVED)
+DISABILITY_FULL = (S.APPLIED, S.ACCEPTED, S.GRADE_CONFIRMED, *FULL[3:])
+
+
+def disability_full_procedure(application: Application) -> bool:
+    """Whether the county has the two disability subsidies cross-checked and noticed too."""
+    row = calc.find_standard(
+        StandardKind.DISABILITY_FULL_PROCEDURE,
+        area=application.area,
+        month=first_of_month(application.applied_on),
+    )
+    return row is not None and row.value == 1
+
+
+def path(application: Application) -> tuple[str, ...]:
+    """The statuses this case goes through, in order (refused and withdrawn aside)."""
+    if application.program == Kind.TEMPORARY:
+        return TEMPORARY
+    if application.program in DISABILITY:
+        return DISABILITY_FULL if disability_full_procedure(application) else DISABILITY_SHORT
+    return FULL
+
+
+def before(application: Application, status: str) -> str | None:
+    """The status this case is in just before `status` on its path (None: not on it)."""
+    steps = path(application)
+    if status not in steps or steps.index(status) == 0:
+        return None
+    return steps[steps.index(status) - 1]
+
+
+def _on_path(application: Application, status: str, step: str) -> None:
+    """Refuse a step that leads to `status` unless the case is right before it."""
+    previous = before(application, status)
+    _expect(application, {previous} if previous else set(), step)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
+
+
+def _waits_for(application: Application) -> Any:
+    if application.status == S.ACCEPTED and application.program in DISABILITY:
+        return gettext_lazy("the federation's confirmation of the grade")
+    if application.status == S.GRADE_CONFIRMED and disability_full_procedure(application):
+        return NEXT_STEP[S.VISITED]
+    if application.status == S.VISITED and application.program == Kind.TEMPORARY:
+        return NEXT_STEP[S.CROSSCHECK_CLEARED]
+    if application.status == S.REVIEWED and application.program == Kind.TEMPORARY:
+        return NEXT_STEP[S.NOTICE_ENDED]
+    return NEXT_STEP[S(application.status)]
 
 
 def _expect(application: Application, allowed: Iterable[str], step: str) -> None:
@@ -76,7 +147,7 @@ def _expect(application: Application, allowed: Iterable[str], step: str) -> None
             % {
                 "step": step,
                 "status": application.get_status_display(),
-                "next": NEXT_STEP[S(application.status)],
+                "next": _waits_for(application),
             },
             code="out_of_order",
         )
@@ -113,6 +184,10 @@ def _not_by(actor: Any, application: Application, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _bool(value: Any) -> bool:
+    return bool(value) and value not in ("0", "false", "False")
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -128,6 +203,10 @@ def application_create(
     requested_amount: Decimal | None = None,
     urgent: bool = False,
     start_month: datetime.date | None = None,
+    finance_check_authorised: bool = False,
+    staff_relative: bool = False,
+    staff_relative_note: str = "",
+    special_case: bool = False,
 ) -> Application:
     """Register an application of a member of `household` (status: applied)."""
     policy.require(actor, "application.create", household)
@@ -144,6 +223,12 @@ def application_create(
         statement = clean_text(statement, "statement")
     except ValidationError as exc:
         errors["statement"] = exc.messages[0]
+    try:
+        staff_relative_note = clean_text(staff_relative_note, "staff_relative_note", max_length=200)
+    except ValidationError as exc:
+        errors["staff_relative_note"] = exc.messages[0]
+    if staff_relative and not staff_relative_note:
+        errors["staff_relative_note"] = _("Say whose close relative the applicant is.")
     if program == Kind.DIBAO:
         coverage = coverage or Application.Coverage.HOUSEHOLD
         if coverage not in Application.Coverage.values:
@@ -157,15 +242,9 @@ def application_create(
     if program == Kind.EXTREME_POVERTY and support_mode not in Application.SupportMode.values:
         errors["support_mode"] = _("Choose centralised or dispersed support.")
     if program == Kind.TEMPORARY:
-        if assistance_kind not in Application.AssistanceKind.values:
-            errors["assistance_kind"] = _("Choose emergency or sudden expense.")
-        try:
-            amount = to_yuan(requested_amount) if requested_amount is not None else None
-        except (InvalidOperation, TypeError, ValueError):
-            amount = None
-        if amount is None or amount <= 0:
-            errors["requested_amount"] = _("Give the amount asked for, above zero.")
-        requested_amount = amount
+        requested_amount = _temporary_request(
+            errors, assistance_kind, requested_amount, household.area, household, person_id
+        )
     else:
         if urgent:
             errors["urgent"] = _("Only temporary assistance can be paid first.")
@@ -188,8 +267,10 @@ def application_create(
             .exists()
         ):
             raise ValidationError({"program": _("This person already receives this program.")})
+        rules.choose_the_higher(program, person_id, first_of_month(applied_on))
     application = Application(
         household=household,
+        area=household.area,
         person_id=person_id,
         program=program,
         statement=statement,
@@ -200,6 +281,10 @@ def application_create(
         requested_amount=requested_amount,
         urgent=urgent,
         start_month=start_month,
+        finance_check_authorised=_bool(finance_check_authorised),
+        staff_relative=_bool(staff_relative),
+        staff_relative_note=staff_relative_note,
+        special_case=_bool(special_case),
         created_by=actor,
     )
     _save(application, actor)
@@ -207,11 +292,131 @@ def application_create(
     return application
 
 
+def _temporary_request(
+    errors: dict[str, str],
+    assistance_kind: str,
+    requested_amount: Any,
+    area: Any,
+    household: Household | None,
+    person_id: int | None,
+) -> Decimal | None:
+    if assistance_kind not in Application.AssistanceKind.values:
+        errors["assistance_kind"] = _("Choose emergency or sudden expense.")
+    try:
+        amount = to_yuan(requested_amount) if requested_amount is not None else None
+    except (InvalidOperation, TypeError, ValueError):
+        amount = None
+    if amount is None or amount <= 0:
+        errors["requested_amount"] = _("Give the amount asked for, above zero.")
+    elif "assistance_kind" not in errors:
+        try:
+            rules.temporary_limits(
+                area=area,
+                household=household,
+                person_id=person_id,
+                kind=assistance_kind,
+                amount=amount,
+                day=timezone.localdate(),
+            )
+        except ValidationError as exc:
+            errors["requested_amount"] = " ".join(exc.messages)
+    return amount
+
+
 @transaction.atomic
-def application_accept(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_create_non_resident(
+    *,
+    actor: Any,
+    area: Any,
+    id_number: str,
+    name: str,
+    assistance_kind: str,
+    requested_amount: Decimal | None,
+    statement: str = "",
+    urgent: bool = False,
+) -> Application:
+    """Temporary assistance for someone without a household on file, helped in the village
+    where the emergency happened (non-residents too: 临时救助 follows the emergency)."""
+    from civil_affairs.people.models import Person
+    from civil_affairs.people.services import person_create
+
+    policy.require_area_choice(actor, "application.create", area)
+    errors: dict[str, str] = {}
+    try:
+        statement = clean_text(statement, "statement")
+    except ValidationError as exc:
+        errors["statement"] = exc.messages[0]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Give the person's name.")
+    try:
+        number = clean_id_number(id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages[0]
+        number = ""
+    person = Person.objects.filter(id_number=number).first() if number else None
+    if person is not None and HouseholdMember.objects.filter(person=person).exists():
+        errors["id_number"] = _(
+            "This person is in a household on file: apply from the household's page."
+        )
+    amount = _temporary_request(
+        errors,
+        assistance_kind,
+        requested_amount,
+        area,
+        None,
+        person.pk if person is not None else None,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if person is None:
+        person = person_create(actor=actor, id_number=number, name=name, area=area)
+    application = Application(
+        household=None,
+        area=area,
+        person=person,
+        program=Kind.TEMPORARY,
+        statement=statement,
+        applied_on=timezone.localdate(),
+        assistance_kind=assistance_kind,
+        requested_amount=amount,
+        urgent=urgent,
+        created_by=actor,
+    )
+    _save(application, actor)
+    first_status(application, actor=actor, note=_("Registered (non-resident)."))
+    return application
+
+
+@transaction.atomic
+def application_accept(
+    *,
+    actor: Any,
+    application: Application,
+    note: str = "",
+    finance_check_authorised: bool = False,
+    staff_relative: bool = False,
+    staff_relative_note: str = "",
+    today: datetime.date | None = None,
+) -> Application:
+    """Accept the application (受理): the working-day limit counts from today. The signed
+    authorisation to check finances and a close relative of staff are recorded here when
+    they came with the papers."""
     policy.require(actor, "application.casework", application)
     _locked(application)
     _expect(application, {S.APPLIED}, _("Accept"))
+    note = clean_text(note, "note")
+    staff_relative_note = clean_text(staff_relative_note, "staff_relative_note", max_length=200)
+    if staff_relative and not (staff_relative_note or application.staff_relative_note):
+        raise ValidationError(
+            {"staff_relative_note": _("Say whose close relative the applicant is.")}
+        )
+    if finance_check_authorised:
+        application.finance_check_authorised = True
+    if staff_relative:
+        application.staff_relative = True
+        application.staff_relative_note = staff_relative_note or application.staff_relative_note
+    application.accepted_on = _today(today)
     _move(application, S.ACCEPTED, actor, note)
     return application
 
@@ -226,12 +431,13 @@ def application_record_visit(
     findings: str,
     photos: Sequence[UploadedFile] = (),
 ) -> HomeVisit:
-    """The home visit: who went, when, what they found, photos. Documents a paid-first case."""
+    """The home visit: who went, when, what they found, photos. Documents a paid-first case;
+    after a founded objection it is the re-investigation."""
     policy.require(actor, "application.casework", application)
     _locked(application)
     paid_first = application.documents_pending
     if not paid_first:
-        _expect(application, {S.ACCEPTED}, _("Record the home visit"))
+        _on_path(application, S.VISITED, _("Record the home visit"))
     errors: dict[str, str] = {}
     if visited_on > timezone.localdate():
         errors["visited_on"] = _("The visit cannot be in the future.")
@@ -273,10 +479,33 @@ def application_record_visit(
 def application_request_crosscheck(
     *, actor: Any, application: Application, note: str = ""
 ) -> Application:
+    """Ask for the cross-check of the household's finances: only with the signed
+    authorisation to check them on file (核对授权书)."""
     policy.require(actor, "application.casework", application)
     _locked(application)
-    _expect(application, {S.VISITED}, _("Request the cross-check"))
-    _move(application, S.CROSSCHECK_REQUESTED, actor, note)
+    _on_path(application, S.CROSSCHECK_REQUESTED, _("Request the cross-check"))
+    if not application.finance_check_authorised:
+        raise ValidationError(
+            _(
+                "The signed authorisation to check finances (核对授权书) is not on file: "
+                "record it before the cross-check."
+            ),
+            code="no_authorisation",
+        )
+    _move(application, S.CROSSCHECK_REQUESTED, actor, clean_text(note, "note"))
+    return application
+
+
+@transaction.atomic
+def application_record_authorisation(
+    *, actor: Any, application: Application, note: str = ""
+) -> Application:
+    """The signed authorisation to check finances arrived after acceptance."""
+    policy.require(actor, "application.casework", application)
+    _locked(application)
+    _expect(application, Application.OPEN, _("Record the authorisation"))
+    application.finance_check_authorised = True
+    _save(application, actor)
     return application
 
 
@@ -294,92 +523,230 @@ def application_clear_crosscheck(
 
 
 @transaction.atomic
-def application_start_notice(
-    *, actor: Any, application: Application, start: datetime.date
-) -> Application:
-    """Post the public notice from `start`, for the configured number of days."""
+def application_submit(*, actor: Any, application: Application, note: str = "") -> Application:
+    """Submit to the township for its first opinion: after the cross-check (temporary
+    assistance: after the home visit)."""
     policy.require(actor, "application.casework", application)
     _locked(application)
-    _expect(application, {S.CROSSCHECK_CLEARED}, _("Start the public notice"))
-    if start < application.applied_on:
-        raise ValidationError({"start": _("The notice cannot start before the application.")})
-    if start > timezone.localdate() + datetime.timedelta(days=31):
-        raise ValidationError({"start": _("The notice starts within the next month.")})
-    days = calc.get_standard(
-        StandardKind.NOTICE_DAYS, area=application.household.area, month=first_of_month(start)
-    )
-    application.notice_start = start
-    application.notice_end = start + datetime.timedelta(days=int(days.value) - 1)
+    _on_path(application, S.SUBMITTED, _("Submit to the township"))
+    application.submitted_by = actor
+    application.submitted_at = timezone.now()
+    _move(application, S.SUBMITTED, actor, clean_text(note, "note"))
+    return application
+
+
+def proposed_amount(application: Application, month: datetime.date | None = None) -> Decimal:
+    """The amount the rules give this case now: what the township's first opinion proposes."""
+    if application.program == Kind.TEMPORARY:
+        assert application.requested_amount is not None
+        return application.requested_amount
+    assert application.household is not None
+    start = application.start_month or month or add_months(first_of_month(timezone.localdate()), 1)
+    return calc.compute(
+        program=application.program,
+        household=application.household,
+        person_id=application.person_id,
+        month=start,
+        coverage=application.coverage,
+    ).amount
+
+
+@transaction.atomic
+def application_review(*, actor: Any, application: Application, opinion: str = "") -> Application:
+    """The township's first opinion (初审), with the amount the rules propose: before the
+    public notice, which shows it. Refusing is its own step."""
+    policy.require(actor, "application.review", application)
+    _locked(application)
+    _on_path(application, S.REVIEWED, _("The township's first opinion"))
+    _not_by(actor, application, _("You cannot review a case you registered or submitted."))
+    opinion = clean_text(opinion, "opinion")
+    amount = proposed_amount(application)  # a case the rules refuse is refused, not proposed
+    if application.program == Kind.TEMPORARY:
+        rules.temporary_limits(
+            area=application.area,
+            household=application.household,
+            person_id=application.person_id,
+            kind=application.assistance_kind,
+            amount=amount,
+            day=timezone.localdate(),
+            exclude=application.pk,
+        )
+    application.review_opinion = opinion
+    application.proposed_amount = amount
+    application.reviewed_by = actor
+    application.reviewed_at = timezone.now()
     _move(
         application,
-        S.IN_NOTICE,
+        S.REVIEWED,
         actor,
-        _("Notice from %(start)s to %(end)s.") % {"start": start, "end": application.notice_end},
+        _("Proposed %(amount)s. %(opinion)s") % {"amount": amount, "opinion": opinion},
     )
     return application
 
 
 @transaction.atomic
-def application_submit(
+def application_start_notice(
+    *, actor: Any, application: Application, start: datetime.date
+) -> Application:
+    """Post the public notice from `start`, for the configured number of days: only after
+    the township's first opinion, whose proposed amount it shows."""
+    policy.require(actor, "application.casework", application)
+    _locked(application)
+    _on_path(application, S.IN_NOTICE, _("Start the public notice"))
+    if start < application.applied_on:
+        raise ValidationError({"start": _("The notice cannot start before the application.")})
+    if start > timezone.localdate() + datetime.timedelta(days=31):
+        raise ValidationError({"start": _("The notice starts within the next month.")})
+    days = calc.get_standard(
+        StandardKind.NOTICE_DAYS, area=application.area, month=first_of_month(start)
+    )
+    application.notice_start = start
+    application.notice_end = start + datetime.timedelta(days=int(days.value) - 1)
+    application.notice_round += 1
+    _move(
+        application,
+        S.IN_NOTICE,
+        actor,
+        _("Notice %(round)d from %(start)s to %(end)s.")
+        % {"round": application.notice_round, "start": start, "end": application.notice_end},
+    )
+    return application
+
+
+@transaction.atomic
+def application_record_objection(
+    *, actor: Any, application: Application, objection: str
+) -> Application:
+    """An objection with grounds during the notice: the case goes back to the home visit
+    (re-investigation), then through the township again and a new notice of full length."""
+    policy.require(actor, "application.casework", application)
+    _locked(application)
+    _expect(application, {S.IN_NOTICE}, _("Record an objection"))
+    objection = clean_text(objection, "objection", required=True)
+    heard = application.notice_objections
+    application.notice_objections = (heard + "\n" if heard else "") + objection
+    application.notice_start = None
+    application.notice_end = None
+    _move(
+        application,
+        S.ACCEPTED,
+        actor,
+        _("Objection during notice %(round)d: %(text)s. Re-investigation.")
+        % {"round": application.notice_round, "text": objection},
+    )
+    return application
+
+
+@transaction.atomic
+def application_close_notice(
     *,
     actor: Any,
     application: Application,
     objections: str = "",
     today: datetime.date | None = None,
 ) -> Application:
-    """Submit to the township: after the notice has ended (temporary assistance: after the
-    visit), with the objections the notice brought."""
+    """The notice has run its full days without an objection with grounds (the objections
+    heard and found groundless are written here)."""
     policy.require(actor, "application.casework", application)
     _locked(application)
     today = _today(today)
-    allowed = {S.IN_NOTICE, S.VISITED} if application.program == Kind.TEMPORARY else {S.IN_NOTICE}
-    _expect(application, allowed, _("Submit to the township"))
-    if application.status == S.IN_NOTICE:
-        assert application.notice_end is not None
-        if today <= application.notice_end:
-            raise ValidationError(
-                _("The public notice runs until %(end)s: submit after it ends.")
-                % {"end": application.notice_end},
-                code="notice_running",
-            )
-    application.notice_objections = clean_text(objections, "objections")
-    application.submitted_by = actor
-    application.submitted_at = timezone.now()
-    _move(application, S.SUBMITTED, actor, application.notice_objections)
+    _expect(application, {S.IN_NOTICE}, _("Close the public notice"))
+    assert application.notice_end is not None
+    if today <= application.notice_end:
+        raise ValidationError(
+            _("The public notice runs until %(end)s: close it after it ends.")
+            % {"end": application.notice_end},
+            code="notice_running",
+        )
+    objections = clean_text(objections, "objections")
+    if objections:
+        heard = application.notice_objections
+        application.notice_objections = (heard + "\n" if heard else "") + objections
+    _move(application, S.NOTICE_ENDED, actor, objections)
     return application
 
 
 @transaction.atomic
-def application_review(*, actor: Any, application: Application, opinion: str = "") -> Application:
-    """The township's review: passes the case on for approval (refusing is its own step)."""
-    policy.require(actor, "application.review", application)
+def application_confirm_grade(
+    *,
+    actor: Any,
+    application: Application,
+    grade: int,
+    disability_type: str,
+    note: str = "",
+) -> Application:
+    """The disabled persons' federation confirms the grade (and type) of the disability the
+    subsidy is for; the member's record takes the confirmed grade."""
+    policy.require(actor, "application.confirm_grade", application)
     _locked(application)
-    _expect(application, {S.SUBMITTED}, _("Township review"))
-    _not_by(actor, application, _("You cannot review a case you registered or submitted."))
-    application.review_opinion = clean_text(opinion, "opinion")
-    application.reviewed_by = actor
-    application.reviewed_at = timezone.now()
-    _move(application, S.REVIEWED, actor, application.review_opinion)
+    if application.program not in DISABILITY:
+        raise ValidationError(
+            _("Only the two disability subsidies have their grade confirmed."), code="program"
+        )
+    _expect(application, {S.ACCEPTED}, _("Confirm the grade"))
+    errors: dict[str, str] = {}
+    if grade not in (1, 2, 3, 4):
+        errors["grade"] = _("A disability grade is 1 to 4.")
+    if disability_type not in calc_disability_types():
+        errors["disability_type"] = _("Choose the type of disability.")
+    if errors:
+        raise ValidationError(errors)
+    note = clean_text(note, "note")
+    assert application.household is not None
+    member = HouseholdMember.objects.get(
+        household=application.household, person_id=application.person_id
+    )
+    if (member.disability_grade, member.disability_type) != (grade, disability_type):
+        member.disability_grade = grade
+        member.disability_type = disability_type
+        member._history_user = actor  # type: ignore[attr-defined]
+        member.save(update_fields=["disability_grade", "disability_type", "updated_at"])
+    application.confirmed_grade = grade
+    application.confirmed_type = disability_type
+    application.grade_confirmed_by = actor
+    application.grade_confirmed_at = timezone.now()
+    _move(
+        application,
+        S.GRADE_CONFIRMED,
+        actor,
+        _("Grade %(grade)d (%(type)s) confirmed. %(note)s")
+        % {"grade": grade, "type": disability_type, "note": note},
+    )
     return application
+
+
+def calc_disability_types() -> tuple[str, ...]:
+    from ..standards import DISABILITY_TYPES
+
+    return DISABILITY_TYPES
 
 
 def _township_limit(application: Application, month: datetime.date) -> Decimal:
     return calc.get_standard(
-        StandardKind.TEMP_TOWNSHIP_LIMIT, area=application.household.area, month=month
+        StandardKind.TEMP_TOWNSHIP_LIMIT, area=application.area, month=month
     ).value
 
 
-def _check_approver(actor: Any, application: Application, month: datetime.date) -> None:
-    """County approvers approve everything; a township approves where approval is delegated,
-    and temporary assistance up to its limit."""
+def _check_approver(actor: Any, application: Application, day: datetime.date) -> bool:
+    """County approvers approve everything; a township approves a program where its approval
+    is delegated on that day, and temporary assistance up to its limit and reserve fund.
+    A close relative of staff is always approved by the county. True: the township's."""
+    month = first_of_month(day)
     if policy.may(actor, "application.approve", application):
-        return
+        return False
     try:
         policy.require(actor, "application.approve_delegated", application)
     except PermissionDenied:
         raise PermissionDenied(
             _("Only a county approver, or a township where approval is delegated, may approve.")
         ) from None
+    if application.staff_relative:
+        raise PermissionDenied(
+            _(
+                "The applicant is a close relative of staff or cadres (近亲属备案): the county "
+                "approves this case."
+            )
+        )
     if application.program == Kind.TEMPORARY:
         limit = _township_limit(application, month)
         amount = application.requested_amount or Decimal("0")
@@ -391,12 +758,22 @@ def _check_approver(actor: Any, application: Application, month: datetime.date) 
                 )
                 % {"amount": amount, "limit": limit}
             )
-        return
-    township = application.household.area.township
-    if township is None or not township.approval_delegated:
+        rules.reserve_check(application=application, amount=amount, day=day)
+        return True
+    township = application.area.township
+    if township is None or not rules.delegated(township, application.program, day):
         raise PermissionDenied(
-            _("Approval is not delegated to this township: the county approves this case.")
+            _(
+                "Approval of %(program)s is not delegated to this township on %(day)s: the "
+                "county approves this case."
+            )
+            % {"program": application.get_program_display(), "day": day}
         )
+    return True
+
+
+def approvable_from(application: Application) -> str | None:
+    return before(application, S.APPROVED)
 
 
 @transaction.atomic
@@ -409,27 +786,48 @@ def application_approve(
 ) -> Application:
     """Approve: compute the amount from the standards, freeze it on a new entitlement that
     starts the month after approval (or the application's first month), and put the case in
-    payment. Temporary assistance is approved for the amount asked."""
+    payment. Temporary assistance is approved for the amount asked and paid from the fund."""
     _locked(application)
     today = _today(today)
-    approval_month = first_of_month(today)
-    _check_approver(actor, application, approval_month)
-    _expect(application, {S.REVIEWED}, _("Approve"))
+    delegated = _check_approver(actor, application, today)
+    _on_path(application, S.APPROVED, _("Approve"))
     _not_by(
         actor, application, _("You cannot approve a case you registered, submitted or reviewed.")
     )
+    application.approved_delegated = delegated
     _approve(actor, application, note, today)
     return application
 
 
 def _approve(actor: Any, application: Application, note: str, today: datetime.date) -> None:
-    household = application.household
     next_month = add_months(first_of_month(today), 1)
     application.approved_by = actor
     application.approved_at = timezone.now()
+    note = clean_text(note, "note")
     if application.program == Kind.TEMPORARY:
-        application.approved_amount = application.requested_amount
+        amount = application.requested_amount
+        assert amount is not None
+        rules.temporary_limits(
+            area=application.area,
+            household=application.household,
+            person_id=application.person_id,
+            kind=application.assistance_kind,
+            amount=amount,
+            day=today,
+            exclude=application.pk,
+        )
+        application.approved_amount = amount
         _move(application, S.APPROVED, actor, note)
+        rules.pay_one_off(
+            actor=actor,
+            program=rules.ONE_OFF_TEMPORARY,
+            person=application.person,
+            area=application.area,
+            amount=amount,
+            source=f"relief.application:{application.pk}",
+            note=str(application.get_assistance_kind_display()),
+            day=today,
+        )
         _move(
             application,
             S.IN_PAYMENT,
@@ -437,7 +835,10 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
             _("One-off payment of %(amount)s.") % {"amount": application.approved_amount},
         )
         return
+    household = application.household
+    assert household is not None
     start = application.start_month or next_month
+    rules.choose_the_higher(application.program, application.person_id, start)
     computed = calc.compute(
         program=application.program,
         household=household,
@@ -467,7 +868,8 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         _("%(amount)s a month from %(month)s.")
         % {"amount": entitlement.monthly_amount, "month": f"{start:%Y-%m}"},
     )
-    review_schedule(household=household, after=today)
+    if application.program in (Program.DIBAO, Program.EXTREME_POVERTY):
+        review_schedule(household=household, after=today)
 
 
 @transaction.atomic
@@ -487,12 +889,13 @@ def application_pay_first(
             _("Only urgent temporary assistance is paid first and documented after."),
             code="not_urgent",
         )
-    _check_approver(actor, application, first_of_month(today))
+    delegated = _check_approver(actor, application, today)
     _expect(application, {S.APPLIED}, _("Pay first"))
     _not_by(
         actor, application, _("You cannot approve a case you registered, submitted or reviewed.")
     )
     application.documents_pending = True
+    application.approved_delegated = delegated
     _approve(actor, application, note or _("Paid first; documents to follow."), today)
     return application
 

@@ -19,7 +19,7 @@ from civil_affairs.core.status import transition
 from civil_affairs.core.validators import clean_text
 from civil_affairs.people.models import Person
 
-from .. import calc
+from .. import calc, rules
 from ..models import HomelessCase, HomelessService, HouseholdMember, MedicalAid, PatrolZone
 
 
@@ -124,6 +124,17 @@ def homeless_give_service(
     )
     service._history_user = actor  # type: ignore[attr-defined]
     service.save()
+    if service.cost > 0:  # what the station spends leaves the fund: one ledger entry
+        rules.pay_one_off(
+            actor=actor,
+            program=rules.ONE_OFF_HOMELESS,
+            person=case.person,
+            area=case.area,
+            amount=service.cost,
+            source=f"relief.homelessservice:{service.pk}",
+            note=str(service.get_kind_display()),
+            day=given_on,
+        )
     return service
 
 
@@ -201,4 +212,14 @@ def medical_aid_record(
     )
     aid_row._history_user = actor  # type: ignore[attr-defined]
     aid_row.save()
+    rules.pay_one_off(
+        actor=actor,
+        program=rules.ONE_OFF_MEDICAL_AID,
+        person=person,
+        area=household.area,
+        amount=aid,
+        source=f"relief.medicalaid:{aid_row.pk}",
+        note=aid_row.hospital,
+        day=treated_on,
+    )
     return aid_row

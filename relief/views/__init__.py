@@ -17,12 +17,24 @@ from .households import (
 )
 from .management import due_reviews, entitlement_detail, entitlement_list, review_detail
 from .other import figures, homeless_detail, homeless_list, medical_aid
+from .rules import (
+    change_payee,
+    monitoring,
+    monitoring_act,
+    monitoring_register,
+    non_resident_create,
+    open_cases,
+    public_list,
+    spot_check_record,
+    spot_checks,
+)
 
 __all__ = [
     "application_create",
     "application_detail",
     "application_step",
     "approval_queue",
+    "change_payee",
     "due_reviews",
     "entitlement_detail",
     "entitlement_list",
@@ -35,6 +47,14 @@ __all__ = [
     "household_list",
     "medical_aid",
     "member_means",
+    "monitoring",
+    "monitoring_act",
+    "monitoring_register",
+    "non_resident_create",
+    "open_cases",
+    "public_list",
     "review_detail",
+    "spot_check_record",
+    "spot_checks",
     "visit_photo",
 ]

@@ -18,7 +18,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.months import add_months, first_of_month
 
-from .. import calc, forms, selectors, services
+from .. import calc, forms, rules, selectors, services
 from ..models import Application, VisitPhoto
 from ..steps import STEP_BY_NAME, allowed_steps
 
@@ -51,7 +51,11 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _estimate(application: Application) -> tuple[Any, str]:
     """The amount approval would give now, or why there would be none."""
-    if not application.is_open or application.program == Application.Kind.TEMPORARY:
+    if (
+        not application.is_open
+        or application.program == Application.Kind.TEMPORARY
+        or application.household is None
+    ):
         return None, ""
     month = application.start_month or add_months(first_of_month(timezone.localdate()), 1)
     try:
@@ -85,6 +89,7 @@ def _application_page(
         # a step the case is not at (out of order): say why on the page
         error = " ".join(str(m) for messages in bound["form"].errors.values() for m in messages)
     estimate, estimate_problem = _estimate(application)
+    due = rules.due_date(application) if application.is_open else None
     return render(
         request,
         "relief/application_detail.html",
@@ -96,6 +101,8 @@ def _application_page(
             "estimate_problem": estimate_problem,
             "entitlements": application.entitlements.all(),
             "error": error,
+            "due": due,
+            "overdue": due is not None and due < timezone.localdate(),
         },
         status=status,
     )

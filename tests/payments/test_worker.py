@@ -86,7 +86,24 @@ def test_generation_through_a_worker(staff, county, workers):
     assert_one_set(again)
 
 
-def test_kill_9_of_a_worker_mid_run(staff, county, workers):
+def test_kill_9_of_the_whole_worker_mid_run_resumes_within_two_minutes(staff, county, workers):
+    """Production Celery settings (acks_late, Redis visibility timeout of an hour): the killed
+    worker's message would come back only after an hour. The chunk's lease (its advisory
+    lock) dies with the worker's connection; the page says the part was interrupted; a fresh
+    worker, with the beat job that resumes generations every minute, finishes the payroll
+    within two minutes of the kill, with exact totals and no duplicate row."""
+    import time
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from civil_affairs.payments import selectors
+
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == 3600
+    assert settings.CELERY_TASK_ACKS_LATE
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     payroll = services.payroll_generate(
         actor=staff.finance, month=NOV, programs=PROGRAMS, chunk_persons=3
     )
@@ -117,16 +134,37 @@ def test_kill_9_of_a_worker_mid_run(staff, county, workers):
     try:
         wait_for(lambda: PayrollChunk.objects.get(pk=chunks[0].pk).done, 60, "the first chunk")
         wait_for(lambda: _insert_waiting(workers), 60, "the second chunk to be mid-run")
-        workers.kill(first_worker)
+        assert selectors.generation_progress(payroll).running == 1  # its lease is held
+        workers.kill(first_worker)  # SIGKILL to the worker and its pool: no goodbye
+        killed_at = time.monotonic()
     finally:
         blocker.rollback()  # the killed worker's transaction can never commit
         blocker.close()
     assert Payroll.objects.get(pk=payroll.pk).status == Payroll.Status.GENERATING
     assert not PayrollChunk.objects.get(pk=second.pk).done
-    workers.start(concurrency=1, visibility=2)  # takes over the killed worker's message
-    payroll = wait_draft(payroll, workers, seconds=120)
+
+    # the page says what happened: the part is interrupted, and it will be queued again
+    wait_for(
+        lambda: selectors.generation_progress(payroll).interrupted == 1, 60, "the lease to lapse"
+    )
+    client = Client()
+    client.force_login(staff.finance)
+    page = client.get(reverse("payments:payroll_progress", args=[payroll.pk])).content.decode()
+    assert "中断" in page
+    assert 'id="resume"' in page
+
+    # the beat job of the migration (the test database is flushed between tests)
+    migration = __import__(
+        "civil_affairs.payments.migrations.0008_beat_resume_generations", fromlist=["create"]
+    )
+    migration.create(apps, None)
+    workers.start(concurrency=1, beat=True)  # production visibility: no early redelivery
+    payroll = wait_draft(payroll, workers, seconds=120 - (time.monotonic() - killed_at))
+    assert time.monotonic() - killed_at < 120
     assert_one_set(payroll)
-    assert PayrollChunk.objects.get(pk=second.pk).runs == 1
+    chunk = PayrollChunk.objects.get(pk=second.pk)
+    assert (chunk.done, chunk.runs) == (True, 1)
+    assert chunk.resumed >= 1
 
 
 def _insert_waiting(workers: Workers) -> bool:

@@ -45,8 +45,10 @@ class Workers:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(
-        self, *, concurrency: int = 1, visibility: int | None = None
+        self, *, concurrency: int = 1, visibility: int | None = None, beat: bool = False
     ) -> subprocess.Popen[bytes]:
+        """A worker; with `beat`, the beat scheduler of the project's settings inside it
+        (django-celery-beat's PeriodicTask rows of the test database)."""
         log = self.tmp / f"worker-{len(self.procs)}.log"
         env = {
             **os.environ,
@@ -78,6 +80,7 @@ class Workers:
                 "INFO",
                 "-n",
                 f"{self.queue}-{len(self.procs)}@%h",
+                *(["-B", "-s", str(self.tmp / "beat-schedule")] if beat else []),
             ],
             cwd=settings.BASE_DIR,
             env=env,

@@ -35,6 +35,8 @@ COUNTY_STANDARDS = [
     (K.DISABILITY_CARE, "2", "100"),
     (K.TEMP_TOWNSHIP_LIMIT, "", "3000"),
     (K.NOTICE_DAYS, "", "7"),
+    (K.DECISION_DAYS, "normal", "30"),
+    (K.DECISION_DAYS, "special", "45"),
     (K.GRADUAL_EXIT_MONTHS, "", "3"),
     (K.REVIEW_MONTHS, "A", "12"),
     (K.REVIEW_MONTHS, "B", "6"),
@@ -72,13 +74,52 @@ def media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
+def staff(staff: SimpleNamespace, areas: SimpleNamespace) -> SimpleNamespace:
+    """The shared staff, and the disabled persons' federation (county)."""
+    from civil_affairs.areas.models import Role
+    from civil_affairs.areas.services import assignment_create
+    from tests.factories import UserFactory
+
+    staff.federation = UserFactory(username="federation")
+    assignment_create(user=staff.federation, area=areas.county, role=Role.DISABILITY_FEDERATION)
+    return staff
+
+
+@pytest.fixture
 def standards(areas: SimpleNamespace) -> dict[tuple[str, str], Standard]:
-    return {
+    rows = {
         (kind, variant): Standard.objects.create(
             kind=kind, variant=variant, area=areas.county, valid_from=SINCE, value=Decimal(value)
         )
         for kind, variant, value in COUNTY_STANDARDS
     }
+    allocate_one_off_funds(areas)
+    return rows
+
+
+def allocate_one_off_funds(areas: SimpleNamespace, amount: str = "1000000") -> None:
+    """The county's special account holds money for relief's one-off programs (what finance
+    allocates through payments.services.ledger_allocate), and township A has a reserve fund
+    for the year: one-off payments leave the fund as ledger entries."""
+    from civil_affairs.payments.models import LedgerEntry
+    from relief.models import ReserveFund
+    from relief.rules import ONE_OFF_LABELS
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(username="fund_allocation")
+    for program in ONE_OFF_LABELS:
+        LedgerEntry.objects.create(
+            program=program,
+            kind=LedgerEntry.Kind.ALLOCATION,
+            amount=Decimal(amount),
+            booked_on=SINCE,
+            area=areas.county,
+            reference="财社〔2026〕1号",
+            created_by=clerk,
+        )
+    ReserveFund.objects.create(
+        township=areas.a, year=timezone.localdate().year, amount=Decimal("20000")
+    )
 
 
 def member(
@@ -128,73 +169,59 @@ def next_month() -> datetime.date:
     return add_months(this_month(), 1)
 
 
+def _reviewer(staff: SimpleNamespace, a: Application) -> Any:
+    return staff.reviewer_a if a.area.code.startswith("430922100") else staff.reviewer_b
+
+
 def walk(
     application: Application, staff: SimpleNamespace, until: str, *, caseworker: Any = None
 ) -> Application:
-    """Take an application through the steps until it reaches `until`."""
+    """Take an application along its path (relief.services.path) until it reaches `until`:
+    the notice starts ten days ago, so it has ended when it is closed."""
     worker = caseworker or staff.caseworker_a
     today = timezone.localdate()
-    steps = [
-        (
-            Application.Status.ACCEPTED,
-            lambda a: services.application_accept(actor=worker, application=a),
+    S = Application.Status  # noqa: N806
+    moves = {
+        S.ACCEPTED: lambda a: services.application_accept(
+            actor=worker, application=a, finance_check_authorised=True
         ),
-        (
-            Application.Status.VISITED,
-            lambda a: services.application_record_visit(
-                actor=worker,
-                application=a,
-                visited_on=a.applied_on,
-                visitors="张敏、村干部王五",
-                findings="家中无劳动力，收入如实。",
-            ),
+        S.VISITED: lambda a: services.application_record_visit(
+            actor=worker,
+            application=a,
+            visited_on=a.applied_on,
+            visitors="张敏、村干部王五",
+            findings="家中无劳动力，收入如实。",
         ),
-        (
-            Application.Status.CROSSCHECK_REQUESTED,
-            lambda a: services.application_request_crosscheck(actor=worker, application=a),
+        S.CROSSCHECK_REQUESTED: lambda a: services.application_request_crosscheck(
+            actor=worker, application=a
         ),
-        (
-            Application.Status.CROSSCHECK_CLEARED,
-            lambda a: services.application_clear_crosscheck(
-                actor=worker, application=a, result="未发现车辆、房产、工商登记。"
-            ),
+        S.CROSSCHECK_CLEARED: lambda a: services.application_clear_crosscheck(
+            actor=worker, application=a, result="未发现车辆、房产、工商登记。"
         ),
-        (
-            Application.Status.IN_NOTICE,
-            lambda a: services.application_start_notice(
-                actor=worker, application=a, start=today - datetime.timedelta(days=10)
-            ),
+        S.SUBMITTED: lambda a: services.application_submit(actor=worker, application=a),
+        S.REVIEWED: lambda a: services.application_review(
+            actor=_reviewer(staff, a), application=a, opinion="同意"
         ),
-        (
-            Application.Status.SUBMITTED,
-            lambda a: services.application_submit(actor=worker, application=a),
+        S.IN_NOTICE: lambda a: services.application_start_notice(
+            actor=worker, application=a, start=today - datetime.timedelta(days=10)
         ),
-        (
-            Application.Status.REVIEWED,
-            lambda a: services.application_review(
-                actor=staff.reviewer_a
-                if a.household.area.code.startswith("430922100")
-                else staff.reviewer_b,
-                application=a,
-                opinion="同意",
-            ),
+        S.NOTICE_ENDED: lambda a: services.application_close_notice(actor=worker, application=a),
+        S.GRADE_CONFIRMED: lambda a: services.application_confirm_grade(
+            actor=staff.federation,
+            application=a,
+            grade=a.household.members.get(person=a.person).disability_grade or 1,
+            disability_type=a.household.members.get(person=a.person).disability_type or "physical",
         ),
-        (
-            Application.Status.IN_PAYMENT,
-            lambda a: services.application_approve(actor=staff.approver, application=a),
-        ),
-    ]
-    if application.program == Application.Kind.TEMPORARY:
-        steps = [
-            s
-            for s in steps
-            if s[0] not in ("crosscheck_requested", "crosscheck_cleared", "in_notice")
-        ]
-    for _status, step in steps:
-        if application.status == until:
-            break
-        step(application)
+        S.APPROVED: lambda a: services.application_approve(actor=staff.approver, application=a),
+    }
+    steps = services.path(application)
+    while application.status != until:
+        position = steps.index(application.status)
+        target = steps[position + 1]
+        moves[target](application)
         application.refresh_from_db()
+        if target == S.APPROVED:
+            break
     assert application.status == until, application.status
     return application
 

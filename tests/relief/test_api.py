@@ -129,10 +129,17 @@ def test_application_flow_through_the_api(staff, areas, standards):
         ).status_code
         == 200
     )
+    assert worker.post(f"{base}/request_crosscheck/", {}, format="json").status_code == 400
+    assert worker.post(f"{base}/record_authorisation/", {}, format="json").status_code == 200
     assert worker.post(f"{base}/request_crosscheck/", {}, format="json").status_code == 200
     assert (
         worker.post(f"{base}/clear_crosscheck/", {"result": "无"}, format="json").status_code == 200
     )
+    assert worker.post(f"{base}/submit/", {}, format="json").status_code == 200
+    assert worker.post(f"{base}/approve/", {}, format="json").status_code == 403
+    response = api(staff.reviewer_a).post(f"{base}/review/", {"opinion": "同意"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["proposed_amount"] == "1380.00"
     assert (
         worker.post(
             f"{base}/start_notice/",
@@ -141,14 +148,7 @@ def test_application_flow_through_the_api(staff, areas, standards):
         ).status_code
         == 200
     )
-    assert worker.post(f"{base}/submit/", {}, format="json").status_code == 200
-    assert worker.post(f"{base}/approve/", {}, format="json").status_code == 403
-    assert (
-        api(staff.reviewer_a)
-        .post(f"{base}/review/", {"opinion": "同意"}, format="json")
-        .status_code
-        == 200
-    )
+    assert worker.post(f"{base}/close_notice/", {}, format="json").status_code == 200
     assert api(staff.reviewer_b).post(f"{base}/approve/", {}, format="json").status_code == 404
     response = api(staff.approver).post(f"{base}/approve/", {}, format="json")
     assert response.status_code == 200, response.json()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 today = datetime.date.today
 
 
-def test_homeless_intake_services_and_return_home(staff, areas):
+def test_homeless_intake_services_and_return_home(staff, areas, standards):
     zone = services.patrol_zone_create(actor=staff.caseworker_a, area=areas.a, name="汽车站")
     case = services.homeless_intake(
         actor=staff.caseworker_a, area=areas.a, name="无名男子", found_on=today(), zone=zone

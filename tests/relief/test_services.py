@@ -11,7 +11,13 @@ from civil_affairs.areas.models import Role
 from civil_affairs.areas.services import assignment_create
 from civil_affairs.core.models import StatusChange
 from relief import services
-from relief.models import Application, Entitlement, Household, HouseholdMember
+from relief.models import (
+    Application,
+    ApprovalDelegation,
+    Entitlement,
+    Household,
+    HouseholdMember,
+)
 from tests.relief.conftest import (
     apply_for,
     assess,
@@ -63,19 +69,20 @@ def test_dibao_3_members_income_900_standard_760_is_1380(staff, areas, standards
 
 def test_income_above_standard_gives_no_entitlement(staff, areas, standards):
     household = three_member_household(staff, areas, total_income="2400")  # 800 a head
-    application = walk(apply_for(staff.caseworker_a, household), staff, S.REVIEWED)
+    application = walk(apply_for(staff.caseworker_a, household), staff, S.SUBMITTED)
+    # the township's first opinion proposes the amount the rules give: none
     with pytest.raises(ValidationError, match="not below the dibao standard"):
-        services.application_approve(actor=staff.approver, application=application)
+        services.application_review(actor=staff.reviewer_a, application=application)
     application.refresh_from_db()
-    assert application.status == S.REVIEWED
+    assert application.status == S.SUBMITTED
     assert not Entitlement.objects.exists()
 
 
 def test_asset_test_refuses_a_car(staff, areas, standards):
     household = make_household(staff.caseworker_a, areas.village_a, member("head", vehicles="1"))
-    application = walk(apply_for(staff.caseworker_a, household), staff, S.REVIEWED)
+    application = walk(apply_for(staff.caseworker_a, household), staff, S.SUBMITTED)
     with pytest.raises(ValidationError, match="vehicles"):
-        services.application_approve(actor=staff.approver, application=application)
+        services.application_review(actor=staff.reviewer_a, application=application)
     assert not Entitlement.objects.exists()
 
 
@@ -116,7 +123,9 @@ def test_disability_care_refused_for_grade_not_listed(staff, areas, standards):
     head["disability_certificate"] = head["id_number"] + "44"
     household = make_household(staff.caseworker_a, areas.village_a, head)
     application = walk(
-        apply_for(staff.caseworker_a, household, program="disability_care"), staff, S.REVIEWED
+        apply_for(staff.caseworker_a, household, program="disability_care"),
+        staff,
+        S.GRADE_CONFIRMED,
     )
     with pytest.raises(ValidationError, match="grade 4"):
         services.application_approve(actor=staff.approver, application=application)
@@ -127,12 +136,14 @@ def test_disability_care_refused_for_grade_not_listed(staff, areas, standards):
 
 def test_caseworker_cannot_approve(staff, areas, standards):
     application = walk(
-        apply_for(staff.caseworker_a, three_member_household(staff, areas)), staff, S.REVIEWED
+        apply_for(staff.caseworker_a, three_member_household(staff, areas)),
+        staff,
+        S.NOTICE_ENDED,
     )
     with pytest.raises(PermissionDenied, match="county approver"):
         services.application_approve(actor=staff.caseworker_a, application=application)
     application.refresh_from_db()
-    assert application.status == S.REVIEWED
+    assert application.status == S.NOTICE_ENDED
     assert not Entitlement.objects.exists()
 
 
@@ -142,7 +153,7 @@ def test_approver_cannot_approve_own_submission(staff, areas, standards):
     application = walk(
         apply_for(staff.approver, three_member_household(staff, areas)),
         staff,
-        S.REVIEWED,
+        S.NOTICE_ENDED,
         caseworker=staff.approver,
     )
     with pytest.raises(PermissionDenied, match="registered, submitted or reviewed"):
@@ -163,17 +174,17 @@ def test_step_out_of_order_is_refused(staff, areas, standards):
     assert StatusChange.objects.filter(object_id=application.pk).count() == 1  # registered
 
 
-def test_submit_before_notice_ends_is_refused(staff, areas, standards):
+def test_closing_the_notice_before_it_ends_is_refused(staff, areas, standards):
     application = walk(
         apply_for(staff.caseworker_a, three_member_household(staff, areas)),
         staff,
-        S.CROSSCHECK_CLEARED,
+        S.REVIEWED,
     )
     services.application_start_notice(
         actor=staff.caseworker_a, application=application, start=datetime.date.today()
     )
     with pytest.raises(ValidationError, match="runs until"):
-        services.application_submit(actor=staff.caseworker_a, application=application)
+        services.application_close_notice(actor=staff.caseworker_a, application=application)
     application.refresh_from_db()
     assert application.status == S.IN_NOTICE
     assert application.notice_end == datetime.date.today() + datetime.timedelta(days=6)
@@ -220,13 +231,16 @@ def test_reviewer_cannot_approve_where_not_delegated_but_can_where_delegated(
     staff, areas, standards
 ):
     application = walk(
-        apply_for(staff.caseworker_a, three_member_household(staff, areas)), staff, S.REVIEWED
+        apply_for(staff.caseworker_a, three_member_household(staff, areas)),
+        staff,
+        S.NOTICE_ENDED,
     )
     assignment_create(user=staff.reviewer_b, area=areas.a, role=Role.TOWNSHIP_REVIEWER)
     with pytest.raises(PermissionDenied, match="not delegated"):
         services.application_approve(actor=staff.reviewer_b, application=application)
-    areas.a.approval_delegated = True
-    areas.a.save()
+    ApprovalDelegation.objects.create(
+        township=areas.a, program="dibao", valid_from=datetime.date(2020, 1, 1)
+    )
     with pytest.raises(PermissionDenied, match="registered, submitted or reviewed"):
         services.application_approve(actor=staff.reviewer_a, application=application)
     services.application_approve(actor=staff.reviewer_b, application=application)

@@ -129,24 +129,29 @@ def test_caseworker_walks_a_case_and_approver_approves_in_pages(staff, areas, st
             {f"{name}-{k}": v for k, v in data.items()},
         )
 
-    assert step(worker, "accept").status_code == 302
+    assert step(worker, "accept", finance_check_authorised="on").status_code == 302
     assert (
         step(worker, "visit", visited_on=today, visitors="张敏、王五", findings="属实").status_code
         == 302
     )
     assert step(worker, "request_crosscheck").status_code == 302
     assert step(worker, "clear_crosscheck", result="无异常").status_code == 302
-    response = step(worker, "submit")
+    # the notice comes after the township's first opinion
+    response = step(worker, "start_notice", start=today - datetime.timedelta(days=8))
     assert response.status_code == 400
     assert "waits for" in response.content.decode() or "等待" in response.content.decode()
-    assert step(worker, "start_notice", start=today - datetime.timedelta(days=8)).status_code == 302
     assert step(worker, "submit").status_code == 302
     page = worker.get(reverse("relief:application_detail", args=[application.pk])).content.decode()
     assert "1380.00" in page  # the estimate
-    response = step(worker, "approve")
-    assert response.status_code == 403
     reviewer = login(staff.reviewer_a)
     assert step(reviewer, "review", opinion="同意").status_code == 302
+    page = worker.get(reverse("relief:application_detail", args=[application.pk])).content.decode()
+    assert 'id="proposed-amount"' in page
+    assert "1380.00" in page
+    assert step(worker, "start_notice", start=today - datetime.timedelta(days=8)).status_code == 302
+    assert step(worker, "close_notice").status_code == 302
+    response = step(worker, "approve")
+    assert response.status_code == 403
     approver = login(staff.approver)
     queue = approver.get(reverse("relief:approval_queue")).content.decode()
     assert f'value="{application.pk}"' in queue
@@ -163,7 +168,7 @@ def test_caseworker_walks_a_case_and_approver_approves_in_pages(staff, areas, st
 
 def test_caseworker_sees_no_approve_button_and_approving_is_refused(staff, areas, standards):
     household = make_household(staff.caseworker_a, areas.village_a, member("head", wages="300"))
-    application = walk(apply_for(staff.caseworker_a, household), staff, S.REVIEWED)
+    application = walk(apply_for(staff.caseworker_a, household), staff, S.NOTICE_ENDED)
     client = login(staff.caseworker_a)
     page = client.get(reverse("relief:application_detail", args=[application.pk])).content.decode()
     assert 'id="step-approve"' not in page
@@ -171,7 +176,7 @@ def test_caseworker_sees_no_approve_button_and_approving_is_refused(staff, areas
     assert response.status_code == 403
     assert 'id="step-error"' in response.content.decode()
     application.refresh_from_db()
-    assert application.status == S.REVIEWED
+    assert application.status == S.NOTICE_ENDED
 
 
 def test_township_b_is_invisible_to_caseworker_a_in_pages(staff, areas, standards):

@@ -1,0 +1,144 @@
+"""Every write of the dashboards: refreshes of the summary, annual reports, targets."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civil_affairs.areas import policy
+from civil_affairs.areas.models import Area
+from civil_affairs.core.validators import clean_text
+
+from . import figures, summary
+from .models import AnnualReport, SummaryRefresh, Target
+
+# a queued or running refresh older than this is taken for dead and a new one may start
+STALE = datetime.timedelta(hours=2)
+
+
+@transaction.atomic
+def summary_refresh_start(
+    *, actor: Any | None, trigger: str = "on_demand", queue: bool = True
+) -> SummaryRefresh:
+    """Queue a refresh of the payments summary; one already waiting or running is returned
+    instead (a second bank return while it runs changes nothing it would not pick up)."""
+    if actor is not None:
+        policy.require(actor, "dashboard.refresh")
+    busy = (
+        SummaryRefresh.objects.select_for_update()
+        .filter(
+            status__in=[SummaryRefresh.Status.QUEUED, SummaryRefresh.Status.RUNNING],
+            created_at__gt=timezone.now() - STALE,
+        )
+        .first()
+    )
+    if busy is not None and busy.status == SummaryRefresh.Status.QUEUED:
+        return busy
+    refresh = SummaryRefresh.objects.create(
+        trigger=trigger, requested_by=actor, steps_total=summary.STEPS
+    )
+    if queue:
+        refresh_id = refresh.pk
+
+        def start() -> None:
+            from . import tasks
+
+            tasks.start_refresh(refresh_id)
+
+        transaction.on_commit(start)
+    return refresh
+
+
+def summary_refresh_run(*, refresh_id: int) -> SummaryRefresh:
+    return summary.run(refresh_id)
+
+
+def summary_refresh_failed(*, refresh_id: int, error: str) -> None:
+    SummaryRefresh.objects.filter(pk=refresh_id).update(
+        status=SummaryRefresh.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def annual_report_start(*, actor: Any, year: int, area: Area) -> AnnualReport:
+    """Queue the annual work report of `year` for `area`, as the actor sees it."""
+    policy.require(actor, "report.generate", area=area)
+    if not 2000 <= int(year) <= timezone.localdate().year + 1:
+        raise ValidationError({"year": _("Give a year between 2000 and next year.")})
+    report = AnnualReport.objects.create(year=year, area=area, requested_by=actor)
+    report_id = report.pk
+
+    def start() -> None:
+        from . import tasks
+
+        tasks.start_report(report_id)
+
+    transaction.on_commit(start)
+    return report
+
+
+def annual_report_run(*, report_id: int) -> AnnualReport:
+    """Compute the figures and write the DOCX and PDF (a Celery task's work)."""
+    from . import report as writer
+
+    report = AnnualReport.objects.select_related("area", "requested_by").get(pk=report_id)
+    if report.status == AnnualReport.Status.DONE:
+        return report
+    report.status = AnnualReport.Status.RUNNING
+    report.steps_total = len(figures.all_figures()) + 2
+    report.steps_done = 0
+    report.save(update_fields=["status", "steps_total", "steps_done"])
+
+    def progress(done: int) -> None:
+        AnnualReport.objects.filter(pk=report_id).update(steps_done=done)
+
+    try:
+        content = writer.in_chinese(
+            user=report.requested_by, area=report.area, year=report.year, progress=progress
+        )
+        report.docx = writer.to_docx(content)
+        progress(report.steps_total - 1)
+        report.pdf = writer.to_pdf(content)
+        report.status = AnnualReport.Status.DONE
+        report.steps_done = report.steps_total
+    except Exception as exc:
+        report.status = AnnualReport.Status.FAILED
+        report.error = repr(exc)[:2000]
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "error", "finished_at"])
+        raise
+    report.finished_at = timezone.now()
+    report.save(update_fields=["docx", "pdf", "status", "steps_done", "finished_at"])
+    return report
+
+
+def annual_report_failed(*, report_id: int, error: str) -> None:
+    AnnualReport.objects.filter(pk=report_id).update(
+        status=AnnualReport.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def target_set(
+    *, actor: Any, figure_key: str, area: Area, year: int, value: Decimal, note: str = ""
+) -> Target:
+    """Set (or change) a figure's target for an area and a year."""
+    policy.require(actor, "target.manage", area=area)
+    known = {f.key for f in figures.all_figures()}
+    if figure_key not in known:
+        raise ValidationError({"figure_key": _("No figure has this key.")})
+    if value < 0:
+        raise ValidationError({"value": _("A target is zero or more.")})
+    target, _created = Target.objects.update_or_create(
+        figure_key=figure_key,
+        area=area,
+        year=year,
+        defaults={"value": value, "note": clean_text(note, "note", max_length=300)},
+    )
+    return target

@@ -1,0 +1,150 @@
+"""Every money figure from known records: exactly, in the selector (for the county and each
+township: the county is the sum of its townships), on the pages, and what a township user
+sees. Funds exclude the row failed at the bank and include its reissue; person-times count
+person-months."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from civil_affairs.dashboard import figures, selectors, summary
+from civil_affairs.dashboard.figures import Period
+from civil_affairs.dashboard.models import PaymentSummary
+from tests.conftest import login
+
+from .conftest import NOV, refresh
+
+pytestmark = pytest.mark.django_db
+
+YEAR = Period.year(2026)
+D = Decimal
+
+# figure key -> (county, township A, township B) for 2026
+EXPECTED = {
+    "relief.assisted_person_times": (13, 7, 6),
+    "relief.assistance_funds": (D("5790.00"), D("2400.00"), D("3390.00")),
+    "relief.person_times.dibao": (3, 2, 1),
+    "relief.funds.dibao": (D("1300.00"), D("1000.00"), D("300.00")),
+    "relief.person_times.extreme_poverty": (2, 0, 2),
+    "relief.funds.extreme_poverty": (D("2200.00"), D("0.00"), D("2200.00")),
+    "relief.person_times.disability_living": (2, 2, 0),
+    "relief.funds.disability_living": (D("200.00"), D("200.00"), D("0.00")),
+    "relief.person_times.disability_care": (4, 2, 2),
+    "relief.funds.disability_care": (D("640.00"), D("400.00"), D("240.00")),
+    "relief.person_times.medical_aid": (2, 1, 1),
+    "relief.funds.medical_aid": (D("1450.00"), D("800.00"), D("650.00")),
+    "relief.disabled_covered": (2, 1, 1),
+    "relief.medical_aid_person_times": (2, 1, 1),
+    "relief.medical_aid_amount": (D("1450.00"), D("800.00"), D("650.00")),
+    "welfare.funds": (D("1360.00"), D("160.00"), D("1200.00")),
+    "welfare.funds.old_age_allowance": (D("160.00"), D("160.00"), D("0.00")),
+    "welfare.funds.orphan_allowance": (D("1200.00"), D("0.00"), D("1200.00")),
+}
+# programs no app pays yet: no data in the portal, never 0
+MISSING = [
+    "relief.person_times.temporary_assistance",
+    "relief.funds.homeless",
+    "welfare.funds.unsupported_child_allowance",
+]
+
+
+def test_every_money_figure_exactly(paid, staff, areas):
+    assert (
+        figures.get("relief.assistance_funds").compute(
+            user=staff.approver, area=areas.county, period=YEAR
+        )
+        is None
+    )  # before the first refresh there is no summary: no number is made up
+    run = refresh()
+    assert run.status == "done"
+    assert run.percent == 100
+    for key, (county, a, b) in EXPECTED.items():
+        figure = figures.get(key)
+        got = [
+            figure.compute(user=staff.approver, area=area, period=YEAR)
+            for area in (areas.county, areas.a, areas.b)
+        ]
+        assert got == [county, a, b], key
+        assert county == a + b, key  # the county is the sum of its townships
+    for key in MISSING:
+        assert figures.get(key).compute(user=staff.approver, area=areas.county, period=YEAR) is None
+
+
+def test_failed_rows_excluded_reissues_included(paid, staff, areas):
+    refresh()
+    rows = PaymentSummary.objects.filter(program="extreme_poverty", start=NOV, period="month")
+    assert [(r.person_times, r.amount) for r in rows] == [(1, D("1100.00"))]
+    nov = Period.month(2026, 11)
+    assert (
+        figures.get("relief.assisted_person_times").compute(
+            user=staff.approver, area=areas.county, period=nov
+        )
+        == 8
+    )
+    assert figures.get("relief.assistance_funds").compute(
+        user=staff.approver, area=areas.county, period=nov
+    ) == D("3770.00")
+    q4 = Period.quarter(2026, 4)
+    assert (
+        figures.get("relief.disabled_covered").compute(
+            user=staff.approver, area=areas.county, period=q4
+        )
+        == 2
+    )
+
+
+def test_a_township_user_counts_only_their_township(paid, staff, areas):
+    refresh()
+    for key, (_county, a, _b) in EXPECTED.items():
+        figure = figures.get(key)
+        # asked about the county, the township reviewer gets their township's share
+        assert figure.compute(user=staff.reviewer_a, area=areas.county, period=YEAR) == a, key
+    shown, table, totals = selectors.breakdown(user=staff.approver, area=areas.county, period=YEAR)
+    assert [f.key for f in shown] == list(selectors.HEADLINE)
+    by_name = {area.code: values for area, values in table}
+    assert by_name[areas.a.code] == [7, D("2400.00"), 1, D("160.00")]
+    assert by_name[areas.b.code] == [6, D("3390.00"), 1, D("1200.00")]
+    assert totals == [13, D("5790.00"), 2, D("1360.00")]
+    _shown, table_a, _totals = selectors.breakdown(
+        user=staff.reviewer_a, area=areas.county, period=YEAR
+    )
+    assert [area.code for area, _v in table_a] == [areas.a.code]
+
+
+def test_pages_show_the_figures(paid, staff, areas):
+    refresh()
+    page = login(staff.approver).get(f"/dashboard/?area={areas.county.pk}&period=2026")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "5,790.00" in html
+    assert ">13<" in html.replace(" ", "")
+    refreshed = timezone.localtime(summary.latest().finished_at)
+    assert f"{refreshed:%Y-%m-%d %H:%M}" in html
+    township = login(staff.reviewer_a).get(f"/dashboard/relief/?area={areas.county.pk}&period=2026")
+    text = township.content.decode()
+    assert "2,400.00" in text
+    assert "5,790.00" not in text
+    other = login(staff.reviewer_a).get(f"/dashboard/?area={areas.b.pk}&period=2026")
+    assert other.status_code == 404
+
+
+def test_the_summary_is_refreshed_after_a_bank_return(
+    staff, areas, django_capture_on_commit_callbacks
+):
+    from civil_affairs.dashboard.models import SummaryRefresh
+    from tests.payments.factories import approved, beneficiary, generate
+
+    from .conftest import bank_return
+
+    beneficiary(areas.village_a, "dibao", "500.00", start=NOV)
+    payroll = approved(generate(staff.finance, month=NOV, programs=["dibao"]), staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        bank_return(staff, payroll)
+    run = SummaryRefresh.objects.get()
+    assert (run.trigger, run.status) == ("bank_return", "done")
+    assert figures.get("relief.funds.dibao").compute(
+        user=staff.approver, area=areas.county, period=YEAR
+    ) == D("500.00")
