@@ -155,3 +155,58 @@ def test_every_list_page_answers_its_role(areas, officers):
         for name in names:
             assert client.get(f"/funeral/{name}/").status_code == 200, (user, name)
     assert "/funeral/deaths/" in login(officers.funeral).get("/").content.decode()
+
+
+def test_detail_pages_take_their_actions(areas, officers, rules):
+    from funeral import services
+
+    registrar = login(officers.registrar)
+    marriage = services.marriage_register(
+        actor=officers.registrar,
+        area=areas.county,
+        registered_on=D(2020, 5, 1),
+        party_a_id_number=man(D(1990, 1, 1)),
+        party_a_name="甲",
+        party_b_id_number=woman(D(1990, 1, 1)),
+        party_b_name="乙",
+        certificate_no="J-PAGE-1",
+    )
+    applied = registrar.post(
+        f"/funeral/marriages/{marriage.pk}/",
+        {"form": "divorce", "divorce-applied_on": "2026-03-01", "divorce-both_present": "on"},
+    )
+    assert applied.status_code == 302
+    application = marriage.divorces.get()
+    withdrawn = registrar.post(
+        f"/funeral/divorces/{application.pk}/",
+        {
+            "form": "withdraw",
+            "withdraw-party_id_number": marriage.party_a_id_number,
+            "withdraw-on": "2026-03-05",
+        },
+    )
+    assert withdrawn.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    page = registrar.get(f"/funeral/divorces/{application.pk}/").content.decode()
+    assert "withdrawn" in page
+    assert 'id="form-certify"' not in page  # a withdrawn application offers no certificate
+
+    places = login(officers.placenames)
+    line = services.boundary_create(
+        actor=officers.placenames, area=areas.county, name="县界", parties="甲县、乙县"
+    )
+    services.marker_add(actor=officers.placenames, boundary=line, number="1")
+    inspected = places.post(
+        f"/funeral/boundaries/{line.pk}/",
+        {
+            "form": "inspection",
+            "inspection-inspected_on": "2026-05-01",
+            "inspection-parties": "甲县、乙县",
+            "inspection-markers_checked": "2",
+        },
+    )
+    assert 'data-field="markers_checked"' in inspected.content.decode()
+    assert not line.inspections.exists()
+    listed = places.get("/funeral/boundaries/?from=2026-01-01&to=2026-12-31").content.decode()
+    assert "县界" not in listed  # no inspection in the period
