@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from civil_affairs.imports import staged
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.imports import staged
 
 from . import services
 from .models import Committee, Member, Sex

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from civil_affairs.imports import staged
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas.models import Area
+from civil_affairs.imports import staged
 
 from . import services
 from .models import Organisation, OrgType
