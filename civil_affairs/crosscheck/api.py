@@ -22,7 +22,7 @@ from civil_affairs.core.api import MonthField
 
 from . import selectors, services
 from .forms import QueueFilterForm
-from .kinds import LIST_KINDS
+from .kinds import LIST_KIND_CHOICES
 from .models import Action, ExternalList, MatchRun, RejectedRow, Warning
 
 
@@ -30,7 +30,7 @@ class ListKindField(serializers.ChoiceField):
     """A kind of list (one choice set for every field named "kind" in this API)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[(k.value, k.label) for k in LIST_KINDS], **kwargs)
+        super().__init__(choices=LIST_KIND_CHOICES, **kwargs)
 
 
 class ExternalListSerializer(serializers.ModelSerializer):

@@ -41,6 +41,8 @@ LIST_KINDS = [
     Kind.PENSION,
     Kind.OTHER_COUNTY,
 ]
+# the kinds of list as a choice set (the API's fields and its schema's ListKindEnum)
+LIST_KIND_CHOICES = [(kind.value, kind.label) for kind in LIST_KINDS]
 
 
 class FieldType(models.TextChoices):

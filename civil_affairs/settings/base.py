@@ -233,7 +233,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
     "ChildStaffPostEnum": "children.models.Appointment.Post",
     "ChildStatusEnum": "children.models.Child.Status",
-    "ChildAllowanceStatusEnum": "children.models.Allowance.Status",
     "ChildFollowUpStatusEnum": "children.models.FollowUp.Status",
     "MandatoryReportStatusEnum": "children.models.MandatoryReport.Status",
 }
@@ -291,3 +290,14 @@ IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 # django-simple-history: past versions are shown in the admin, never restored from there
 # (a revert would write around the services; core/admin.py refuses it whatever the role)
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# choice sets of the same field name in several apps, named apart (the deploy check fails on
+# drf-spectacular's collision warnings); a set shared by two apps has one name
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "ListKindEnum": "civil_affairs.crosscheck.kinds.LIST_KIND_CHOICES",
+    "SexEnum": "civil_affairs.people.models.Person.Sex",
+    "CommitteePostEnum": "governance.models.Member.Post",
+    "PlaceKindEnum": "funeral.models.PlaceName.Kind",
+    "NamingKindEnum": "funeral.models.NamingDecision.Kind",
+}
