@@ -31,7 +31,7 @@ from .models import (
 )
 
 
-class ParentSerializer(serializers.ModelSerializer):
+class ChildParentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ParentSituation
         fields = ["id", "parent", "situation", "evidence", "since", "ended_on"]
@@ -39,7 +39,7 @@ class ParentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"evidence": {"required": False}}
 
 
-class GuardianSerializer(serializers.Serializer):
+class ChildGuardianSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     relationship = serializers.CharField(max_length=30)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -55,8 +55,8 @@ class ChildSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(
         slug_field="code", queryset=Area.objects.filter(level=Area.Level.VILLAGE)
     )
-    parents = ParentSerializer(many=True, required=False)
-    guardians = GuardianSerializer(many=True, required=False)
+    parents = ChildParentSerializer(many=True, required=False)
+    guardians = ChildGuardianSerializer(many=True, required=False)
 
     class Meta:
         model = Child
@@ -111,7 +111,7 @@ class ChildViewSet(
         )
 
 
-class AllowanceSerializer(serializers.ModelSerializer):
+class ChildAllowanceSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     start_month = MonthField(read_only=True)
     end_month = MonthField(read_only=True, allow_null=True)
@@ -134,12 +134,12 @@ class AllowanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllowanceGrantSerializer(serializers.Serializer):
+class ChildAllowanceGrantSerializer(serializers.Serializer):
     child = serializers.IntegerField()
     start_month = MonthField()
 
 
-class AllowanceChangeSerializer(serializers.Serializer):
+class ChildAllowanceChangeSerializer(serializers.Serializer):
     effective_month = MonthField(required=False, allow_null=True)
     reason = serializers.CharField(allow_blank=True)
 
@@ -148,7 +148,7 @@ class AllowanceViewSet(viewsets.ReadOnlyModelViewSet):
     """Child allowances. The amount of each month is the standard in force that month."""
 
     queryset = Allowance.objects.none()  # the schema's model; reads use get_queryset
-    serializer_class = AllowanceSerializer
+    serializer_class = ChildAllowanceSerializer
     filterset_fields = ["program", "status"]
 
     def get_queryset(self) -> QuerySet[Allowance]:
@@ -156,10 +156,10 @@ class AllowanceViewSet(viewsets.ReadOnlyModelViewSet):
             policy.require(self.request.user, "child.view")
         return selectors.allowances(user=self.request.user)
 
-    @extend_schema(request=AllowanceGrantSerializer, responses=AllowanceSerializer)
+    @extend_schema(request=ChildAllowanceGrantSerializer, responses=ChildAllowanceSerializer)
     @action(detail=False, methods=["post"])
     def grant(self, request: Request) -> Response:
-        params = AllowanceGrantSerializer(data=request.data)
+        params = ChildAllowanceGrantSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         child = selectors.child_get(user=request.user, pk=params.validated_data["child"])
         allowance = services.allowance_grant(
@@ -169,7 +169,7 @@ class AllowanceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _change(self, request: Request, what: str) -> Response:
         allowance = self.get_object()
-        params = AllowanceChangeSerializer(data=request.data)
+        params = ChildAllowanceChangeSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         if what == "resume":
@@ -190,23 +190,23 @@ class AllowanceViewSet(viewsets.ReadOnlyModelViewSet):
         allowance.refresh_from_db()
         return Response(self.get_serializer(allowance).data)
 
-    @extend_schema(request=AllowanceChangeSerializer, responses=AllowanceSerializer)
+    @extend_schema(request=ChildAllowanceChangeSerializer, responses=ChildAllowanceSerializer)
     @action(detail=True, methods=["post"])
     def stop(self, request: Request, pk: str) -> Response:
         return self._change(request, "stop")
 
-    @extend_schema(request=AllowanceChangeSerializer, responses=AllowanceSerializer)
+    @extend_schema(request=ChildAllowanceChangeSerializer, responses=ChildAllowanceSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str) -> Response:
         return self._change(request, "suspend")
 
-    @extend_schema(request=AllowanceChangeSerializer, responses=AllowanceSerializer)
+    @extend_schema(request=ChildAllowanceChangeSerializer, responses=ChildAllowanceSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str) -> Response:
         return self._change(request, "resume")
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class ChildVisitSerializer(serializers.ModelSerializer):
     visitor = serializers.CharField(source="visitor.username", read_only=True)
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.all())
 
@@ -225,7 +225,7 @@ class VisitViewSet(
     """Visits; one with a high risk opens a follow-up."""
 
     queryset = Visit.objects.none()  # the schema's model; reads use get_queryset
-    serializer_class = VisitSerializer
+    serializer_class = ChildVisitSerializer
     filterset_fields = ["child", "risk_level"]
 
     def get_queryset(self) -> QuerySet[Visit]:
@@ -245,7 +245,7 @@ class VisitViewSet(
         )
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class ChildFollowUpSerializer(serializers.ModelSerializer):
     child_name = serializers.CharField(source="child.person.name", read_only=True)
 
     class Meta:
@@ -254,14 +254,14 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpCloseSerializer(serializers.Serializer):
+class ChildFollowUpCloseSerializer(serializers.Serializer):
     done_on = serializers.DateField()
     outcome = serializers.CharField(allow_blank=True)
 
 
 class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = FollowUp.objects.none()  # the schema's model; reads use get_queryset
-    serializer_class = FollowUpSerializer
+    serializer_class = ChildFollowUpSerializer
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[FollowUp]:
@@ -269,18 +269,18 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
             policy.require(self.request.user, "child.view")
         return selectors.follow_ups(user=self.request.user, open_only=False)
 
-    @extend_schema(request=FollowUpCloseSerializer, responses=FollowUpSerializer)
+    @extend_schema(request=ChildFollowUpCloseSerializer, responses=ChildFollowUpSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
-        params = FollowUpCloseSerializer(data=request.data)
+        params = ChildFollowUpCloseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         services.follow_up_close(actor=request.user, follow_up=follow_up, **params.validated_data)
         follow_up.refresh_from_db()
         return Response(self.get_serializer(follow_up).data)
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class ChildStaffAppointmentSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
 
     class Meta:
@@ -299,7 +299,7 @@ class AppointmentViewSet(
     """Child directors (villages) and supervisors (townships)."""
 
     queryset = Appointment.objects.none()  # the schema's model; reads use get_queryset
-    serializer_class = AppointmentSerializer
+    serializer_class = ChildStaffAppointmentSerializer
     filterset_fields = ["post"]
 
     def get_queryset(self) -> QuerySet[Appointment]:

@@ -7,6 +7,7 @@ class ChildrenConfig(AppConfig):
     verbose_name = _("Child welfare")
 
     def ready(self) -> None:
+        from . import imports  # noqa: F401 - registers the registry's staged import
         from .benefits import register_benefits
         from .figures import register_figures
         from .payroll import register_providers

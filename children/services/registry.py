@@ -92,14 +92,14 @@ def clean_parents(category: str, parents: Sequence[dict[str, Any]]) -> list[dict
                             "severely disabled, seriously ill, in prison or compulsory "
                             "rehabilitation, or have lost guardianship."
                         )
-                        % {"parent": parent.label}
+                        % {"parent": str(parent.label).lower()}
                     }
                 )
             if not given["evidence"]:
                 raise ValidationError(
                     {
                         "parents": _("Give the evidence of the %(parent)s's situation.")
-                        % {"parent": parent.label}
+                        % {"parent": str(parent.label).lower()}
                     }
                 )
     if category in (Category.ORPHAN_INSTITUTIONAL, Category.ORPHAN_SCATTERED):

@@ -6,8 +6,8 @@ to it in one step (`latest()`), and the older rows are deleted.
 
 Steps:
 1. monthly programs: paid payment rows per program, area and benefit month (one pass);
-2. distinct persons of the program groups (the two disability subsidies) per month,
-   quarter and year;
+2. the distinct persons of the two disability subsidies per month, quarter and year (one
+   hashed pass over their rows);
 3. one-off programs: one-off payments out of the fund ledger that were not reversed, per
    program, the person's area and the month booked;
 4. switch and purge.
@@ -24,50 +24,52 @@ from django.utils import timezone
 
 from .models import PaymentSummary, SummaryRefresh
 
-# Programs counted together for distinct persons (a person paid both counts once).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "disability_subsidies": ("disability_living", "disability_care"),
-}
+# The programs counted together for distinct persons (a person paid both counts once).
+GROUP = "disability_subsidies"
+GROUP_PROGRAMS = ("disability_living", "disability_care")
 
 STEPS = 4
 
-# One scan of the payment rows: paid rows per program, area and month, and for the programs
-# of a group per person too (the other rows fold into one group per program, area and month),
-# so that the distinct persons come from this (smaller) table, not from a second scan.
-SCAN_SQL = """
-CREATE TEMP TABLE dashboard_scan AS
-SELECT program, area_id, month,
-       CASE WHEN program = ANY(%(grouped)s) THEN person_id END AS person_id,
-       count(*) FILTER (WHERE kind <> 'back_pay') AS person_times,
-       sum(amount) AS amount
-  FROM payments_payment
- WHERE status = 'paid'
- GROUP BY 1, 2, 3, 4
-"""
 # person-times (= persons per month) are paid rows that are not back pay: the engine pays a
 # person's month once; a failed row counts only through its reissue
 MONTHLY_SQL = """
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
 SELECT %(refresh)s, program, area_id, 'month', month,
-       sum(person_times), sum(person_times), sum(amount)
-  FROM dashboard_scan
+       count(*) FILTER (WHERE kind <> 'back_pay'),
+       count(*) FILTER (WHERE kind <> 'back_pay'),
+       sum(amount)
+  FROM payments_payment
+ WHERE status = 'paid'
  GROUP BY program, area_id, month
 """
+# The distinct persons of the group: one hashed pass over its rows collects, per area, person
+# and year, the months paid as bits; each month, quarter and year then counts the persons
+# with a bit in it (no sort, no DISTINCT over the rows). Measured faster than folding this
+# into the monthly pass as a second grouping set.
 GROUP_SQL = """
+WITH persons AS (
+    SELECT area_id, date_part('year', month)::int AS year,
+           bit_or(1 << (date_part('month', month)::int - 1)) AS months
+      FROM payments_payment
+     WHERE status = 'paid' AND kind <> 'back_pay' AND program = ANY(%(programs)s)
+     GROUP BY area_id, person_id, 2
+)
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
-SELECT %(refresh)s, %(group)s, area_id,
-       CASE WHEN GROUPING(month) = 0 THEN 'month'
-            WHEN GROUPING(quarter) = 0 THEN 'quarter' ELSE 'year' END,
-       COALESCE(month, quarter, year),
-       0, count(DISTINCT person_id), 0
-  FROM (SELECT area_id, person_id, month,
-               date_trunc('quarter', month)::date AS quarter,
-               date_trunc('year', month)::date AS year
-          FROM dashboard_scan
-         WHERE person_id IS NOT NULL AND person_times > 0 AND program = ANY(%(programs)s)) p
- GROUP BY GROUPING SETS ((area_id, month), (area_id, quarter), (area_id, year))
+SELECT %(refresh)s, %(group)s, area_id, 'month', make_date(year, m, 1), 0, count(*), 0
+  FROM persons CROSS JOIN generate_series(1, 12) AS m
+ WHERE months & (1 << (m - 1)) <> 0
+ GROUP BY area_id, year, m
+UNION ALL
+SELECT %(refresh)s, %(group)s, area_id, 'quarter', make_date(year, 3 * q - 2, 1), 0, count(*), 0
+  FROM persons CROSS JOIN generate_series(1, 4) AS q
+ WHERE months & (7 << (3 * (q - 1))) <> 0
+ GROUP BY area_id, year, q
+UNION ALL
+SELECT %(refresh)s, %(group)s, area_id, 'year', make_date(year, 1, 1), 0, count(*), 0
+  FROM persons
+ GROUP BY area_id, year
 """
 
 ONE_OFF_SQL = """
@@ -133,28 +135,18 @@ def run(refresh_id: int) -> SummaryRefresh:
     PaymentSummary.objects.filter(refresh=refresh).delete()
     forget()
     try:
-        grouped = [p for programs in GROUPS.values() for p in programs]
+        _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
         with connection.cursor() as cursor:
-            # the sorts of the distinct counts fit in memory (this session only)
+            # the group's hash table fits in memory (this session only)
             cursor.execute("SET work_mem = '128MB'")
-            cursor.execute("DROP TABLE IF EXISTS dashboard_scan")
             try:
-                cursor.execute(SCAN_SQL, {"grouped": grouped})
-                _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
-                with transaction.atomic():
-                    for group, programs in GROUPS.items():
-                        cursor.execute(
-                            GROUP_SQL,
-                            {"refresh": refresh.pk, "group": group, "programs": list(programs)},
-                        )
-                        refresh.rows += max(cursor.rowcount, 0)
-                    SummaryRefresh.objects.filter(pk=refresh.pk).update(
-                        steps_done=2, rows=refresh.rows
-                    )
+                _step(
+                    refresh,
+                    GROUP_SQL,
+                    {"refresh": refresh.pk, "group": GROUP, "programs": list(GROUP_PROGRAMS)},
+                )
             finally:
-                cursor.execute("DROP TABLE IF EXISTS dashboard_scan")
                 cursor.execute("RESET work_mem")
-        refresh.refresh_from_db(fields=["steps_done", "rows"])
         _step(refresh, ONE_OFF_SQL, {"refresh": refresh.pk})
         previous = latest()
         with transaction.atomic():

@@ -68,8 +68,14 @@ def load(areas: dict[str, Area]) -> None:
     if Payroll.objects.exists():
         return
     admin, finance, approver = _user("admin"), _user("finance"), _user("approver")
-    if not LedgerEntry.objects.exists():
-        for program in [p.program for p in providers.all_providers()]:
+    # every monthly program gets its allocation, whichever demo funded others before
+    allocated = set(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ALLOCATION).values_list(
+            "program", flat=True
+        )
+    )
+    for program in [p.program for p in providers.all_providers()]:
+        if program not in allocated:
             amount, reference = ALLOCATIONS.get(program, DEFAULT_ALLOCATION)
             services.ledger_allocate(
                 actor=finance,

@@ -219,6 +219,16 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# children: its choice sets named apart from other apps' fields of the same name
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "ChildStaffPostEnum": "children.models.Appointment.Post",
+    "ChildStatusEnum": "children.models.Child.Status",
+    "ChildAllowanceStatusEnum": "children.models.Allowance.Status",
+    "ChildFollowUpStatusEnum": "children.models.FollowUp.Status",
+    "MandatoryReportStatusEnum": "children.models.MandatoryReport.Status",
+}
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/
 # so that a laptop needs no broker server.
 REDIS_URL = os.environ.get("REDIS_URL", "")

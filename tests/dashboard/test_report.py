@@ -124,3 +124,16 @@ def test_english_page_has_english_labels(paid, staff, areas):
     assert "I. Work carried out in 2026" in html
     assert "13 person-times" in html
     assert "5,790.00 yuan" in html
+
+
+def test_a_figure_without_data_says_so(staff, areas, monkeypatch):
+    """A figure no app registered (or whose program no app pays) reads "no data in the
+    portal" in the text, never a number."""
+    monkeypatch.delitem(figures._figures, "eldercare.vaccination_rate", raising=False)
+    content = report.in_chinese(user=staff.approver, area=areas.county, year=2026)
+    text = "".join(report.plain(p) for s in content.sections for p in s.paragraphs)
+    assert f"疫苗接种率{NO_DATA}" in text
+    # never refreshed: the money figures have no number either
+    assert f"发放各类救助资金{NO_DATA}" in text
+    assert NO_DATA in docx_text(report.to_docx(content))
+    assert NO_DATA in pdf_text(report.to_pdf(content))
