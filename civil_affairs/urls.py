@@ -41,6 +41,7 @@ for prefix, viewset, basename in [
     router.register(prefix, viewset, basename=basename)
 
 handler404 = "civil_affairs.core.views.not_found"
+handler500 = "civil_affairs.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -1,9 +1,11 @@
+import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
@@ -56,6 +58,32 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(_("Not found."))}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500; or 503 "try again shortly" when the database does not answer (a restart, a
+    failover): nothing was saved, and the page says so. Rendered without the base template,
+    whose menus would ask the database again."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        status = 503
+        title = _("Service briefly unavailable")
+        message = _(
+            "The database is not answering (it may be restarting). Nothing was saved: "
+            "please try again in a moment."
+        )
+    else:
+        status = 500
+        title = _("Server error")
+        message = _("Something went wrong on our side. It has been logged; please try again.")
+    if request.path.startswith("/api/"):
+        answer: HttpResponse = JsonResponse({"detail": str(message)}, status=status)
+    else:
+        html = render_to_string("errors/server_error.html", {"title": title, "message": message})
+        answer = HttpResponse(html, status=status)
+    if status == 503:
+        answer["Retry-After"] = "10"
+    return answer
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
