@@ -561,10 +561,11 @@ def test_a_new_payee_by_hand_and_the_care_home_as_payee(staff, areas, standards)
         S.IN_PAYMENT,
     )
     support = Entitlement.objects.get(program="extreme_poverty")
-    with pytest.raises(ValidationError, match="care home's account"):
+    with pytest.raises(ValidationError) as info:  # (the page above left Chinese active)
         services.entitlement_set_payee(
             actor=staff.caseworker_a, entitlement=support, payee_name="县敬老院"
         )
+    assert list(info.value.message_dict) == ["payee_account"]
     services.entitlement_set_payee(
         actor=staff.caseworker_a,
         entitlement=support,
