@@ -61,27 +61,26 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500; or 503 "try again shortly" when the database does not answer (a restart, a
-    failover): nothing was saved, and the page says so. Rendered without the base template,
-    whose menus would ask the database again."""
+    """500 (templates/500.html); or 503 "try again shortly" when the database does not answer
+    (a restart, a failover): nothing was saved, and the page says so. Rendered without the
+    request's context, whose menus would ask the database again."""
     exc = sys.exc_info()[1]
+    context: dict[str, Any] = {"status": 500}
     if isinstance(exc, OperationalError | InterfaceError):
-        status = 503
-        title = _("Service briefly unavailable")
-        message = _(
-            "The database is not answering (it may be restarting). Nothing was saved: "
-            "please try again in a moment."
-        )
-    else:
-        status = 500
-        title = _("Server error")
-        message = _("Something went wrong on our side. It has been logged; please try again.")
+        context = {
+            "status": 503,
+            "title": _("Service briefly unavailable"),
+            "message": _(
+                "The database is not answering (it may be restarting). Nothing was saved: "
+                "please try again in a moment."
+            ),
+        }
     if request.path.startswith("/api/"):
-        answer: HttpResponse = JsonResponse({"detail": str(message)}, status=status)
+        detail = context.get("message") or _("Server error")
+        answer: HttpResponse = JsonResponse({"detail": str(detail)}, status=context["status"])
     else:
-        html = render_to_string("errors/server_error.html", {"title": title, "message": message})
-        answer = HttpResponse(html, status=status)
-    if status == 503:
+        answer = HttpResponse(render_to_string("500.html", context), status=context["status"])
+    if context["status"] == 503:
         answer["Retry-After"] = "10"
     return answer
 
