@@ -258,11 +258,12 @@ def test_a_confirmed_death_stops_dibao_and_the_allowance_and_lists_every_overpai
     assert not Payment.objects.filter(payroll=july, person=person).exists()
 
 
-def test_an_age_rule_of_the_tiers_may_exempt_the_allowance_the_payroll_moves_itself(
+def test_the_tier_age_rules_spare_the_allowance_the_payroll_moves_itself(
     officers, areas, standards
 ):
-    """Past 80 the cross-check's tier rule warns (the amount changes); the allowance states a
-    fact such a rule may name as its exemption, since the payroll moves the tier itself."""
+    """The cross-check's tier rules (80/90/100) name the fact the allowance states as their
+    exemption (eldercare migration 0002): the payroll moves the tier itself. Without the
+    exemption the rule would warn."""
     from civil_affairs.crosscheck.models import MatchRule
     from eldercare.benefits import TIER_BY_PAYROLL
 
@@ -271,10 +272,9 @@ def test_an_age_rule_of_the_tiers_may_exempt_the_allowance_the_payroll_moves_its
         actor=officers.eldercare, person=person, applied_on=datetime.date(2026, 5, 25)
     )
     rules = MatchRule.objects.filter(kind="age", programs__contains=["old_age_allowance"])
-    assert rules.exists()
-    run(areas.county, checks=["age"], as_of=datetime.date(2026, 4, 20))
-    assert Warning.objects.filter(person=person, evidence_key="age:80").exists()
-    Warning.objects.all().delete()
-    rules.update(unless_fact=TIER_BY_PAYROLL)
+    assert set(rules.values_list("unless_fact", flat=True)) == {TIER_BY_PAYROLL}
     run(areas.county, checks=["age"], as_of=datetime.date(2026, 4, 20))
     assert not Warning.objects.filter(person=person).exists()
+    rules.update(unless_fact="")
+    run(areas.county, checks=["age"], as_of=datetime.date(2026, 4, 20))
+    assert Warning.objects.filter(person=person, evidence_key="age:80").exists()
