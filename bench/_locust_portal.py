@@ -15,7 +15,9 @@ from locust import HttpUser, between, task
 SAMPLE: dict[str, Any] = json.loads(open(os.environ["LOAD_SAMPLE"]).read())  # noqa: SIM115
 PASSWORD = "demo-2026"  # noqa: S105 - the demo logins' documented password
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*?(?:value="([^"]*)")?[^>]*>')
+INPUT = re.compile(r"<input\b[^>]*>")
+NAME = re.compile(r'\bname="([^"]+)"')
+VALUE = re.compile(r'\bvalue="([^"]*)"')
 SELECTED = re.compile(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]*selected', re.S)
 
 
@@ -35,7 +37,11 @@ def _login(user: HttpUser, username: str) -> None:
 
 def _form_fields(html: str) -> dict[str, Any]:
     """The fields a browser would send back unchanged (inputs and selected options)."""
-    fields: dict[str, Any] = {name: value or "" for name, value in INPUT.findall(html)}
+    fields: dict[str, Any] = {}
+    for tag in INPUT.findall(html):
+        name, value = NAME.search(tag), VALUE.search(tag)
+        if name and ("checkbox" not in tag or "checked" in tag):
+            fields[name.group(1)] = value.group(1) if value else ""
     fields.update(dict(SELECTED.findall(html)))
     return fields
 

