@@ -199,7 +199,9 @@ class InspectionViewSet(
 
 class FindingSerializer(serializers.ModelSerializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
-    verified_by = serializers.CharField(source="verified_by.username", read_only=True, default=None)
+    verified_by = serializers.CharField(
+        source="verified_by.username", read_only=True, default=None, allow_null=True
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -29,7 +29,9 @@ class PayrollSerializer(serializers.ModelSerializer):
     areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     month = MonthField(read_only=True)
     generated_by = serializers.CharField(source="generated_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    approved_by = serializers.CharField(
+        source="approved_by.username", read_only=True, default=None, allow_null=True
+    )
     kind = serializers.CharField(read_only=True, help_text="regular or supplementary")
     payable_rows = serializers.IntegerField(read_only=True)
     payable_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
