@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -299,47 +298,39 @@ def load(areas: dict[str, Area]) -> None:
             applied_on=max(today - days(days=200), born.replace(year=born.year + 80)),
         )
 
-    # a modification for an elder in hardship, if relief's demo has one
-    month = today.replace(day=1)
+    # a modification for an elder in hardship: relief's demo watches an old woman's low-income
+    # edge household since the summer
+    applied_on = today - days(days=60)
     candidates = list(
         Person.objects.filter(
-            area__code__startswith="430922100", birth_date__lte=datetime.date(1956, 1, 1)
-        ).values_list("pk", flat=True)[:200]
+            area__code__startswith="430922100", birth_date__lte=datetime.date(1946, 1, 1)
+        ).values_list("pk", flat=True)
     )
-    facts = benefits.facts(candidates, month)
-    hardship = [
-        pk
-        for pk, found in facts.items()
-        if found & {benefits.DIBAO, benefits.EXTREME_POVERTY_DISPERSED}
-    ]
-    if hardship:
-        elder = Person.objects.get(pk=hardship[0])
-        try:
-            modification = services.modification_apply(
-                actor=caseworker_a,
-                person=elder,
-                address=f"{elder.area.name}（演示）",
-                applied_on=today - days(days=60),
-                dependent=True,
-            )
-        except ValidationError:  # not eligible after all: the demo goes on without it
-            return
-        items = {i.code: i for i in ModificationItem.objects.all()}
-        services.modification_assess(
-            actor=clerk,
-            modification=modification,
-            assessed_on=today - days(days=50),
-            lines=[(items["B01"], Decimal("800")), (items["B02"], Decimal("1200"))],
-        )
-        services.modification_start_works(
-            actor=clerk,
-            modification=modification,
-            started_on=today - days(days=40),
-            contractor="桃江县安居建筑工程队",
-        )
-        services.modification_accept(
-            actor=officer,
-            modification=modification,
-            accepted_on=today - days(days=20),
-            notes="验收合格",
-        )
+    facts = benefits.facts(candidates, applied_on.replace(day=1))
+    hardship = [pk for pk, found in facts.items() if benefits.EDGE_HOUSEHOLD in found]
+    elder = Person.objects.get(pk=min(hardship))
+    modification = services.modification_apply(
+        actor=caseworker_a,
+        person=elder,
+        address=f"{elder.area.name}（演示）",
+        applied_on=applied_on,
+    )
+    items = {i.code: i for i in ModificationItem.objects.all()}
+    services.modification_assess(
+        actor=clerk,
+        modification=modification,
+        assessed_on=today - days(days=50),
+        lines=[(items["B01"], Decimal("800")), (items["B02"], Decimal("1200"))],
+    )
+    services.modification_start_works(
+        actor=clerk,
+        modification=modification,
+        started_on=today - days(days=40),
+        contractor="桃江县安居建筑工程队",
+    )
+    services.modification_accept(
+        actor=officer,
+        modification=modification,
+        accepted_on=today - days(days=20),
+        notes="验收合格",
+    )

@@ -1,7 +1,8 @@
 """Demo data of governance, made through the services: the county's standards, a committee
 per village and community (one without a woman member, one with a vacancy awaiting its
 by-election), public-health committees in some, cancelled certificates and the three lists,
-village rules, a deliberation half-way and the disclosure calendar. Idempotent."""
+village rules, a deliberation half-way, the disclosure calendar and certificate requests (one
+refused with its basis). Idempotent."""
 
 from __future__ import annotations
 
@@ -129,3 +130,9 @@ def load(areas: dict[str, Area]) -> None:
     )
     for v in villages:
         services.disclosure_plan(actor=officer, area=v, topic="finance", year=2025)
+    # a certificate issued and one refused, with its basis, in each village
+    for v in villages:
+        for item in ("居住证明", "亲属关系证明"):
+            services.certificate_request(
+                actor=officer, area=v, applicant="张某", item=item, requested_on=D(2025, 5, 6)
+            )

@@ -351,3 +351,18 @@ def load(areas: dict[str, Area]) -> None:
         insurance_paid="3600",
         aid_amount="800",
     )
+    # a low-income edge household (an old woman living alone just above the standard),
+    # watched by the monitoring since the summer
+    he = household(
+        worker_a,
+        "430922100201",
+        "花果山村二组3号",
+        _member("head", "何秀英", datetime.date(1943, 10, 9), 93, income_transfer="900"),
+    )
+    services.monitoring_register(
+        actor=worker_a,
+        household=he,
+        kind="edge",
+        note="收入略高于低保标准，独居高龄",
+        registered_on=today - datetime.timedelta(days=120),
+    )

@@ -9,9 +9,10 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civil_affairs.areas.models import Role
 from civil_affairs.backups import services
@@ -106,7 +107,7 @@ def test_a_restore_into_a_database_that_is_not_empty_stops_whole(
     services.backup_restore(dump=Path(backup.database_file), into=fresh_database)
     before = _counts(_conninfo(fresh_database))
 
-    with pytest.raises(Exception, match="restore failed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="restore failed"):
         services.backup_restore(dump=Path(backup.database_file), into=fresh_database)
 
     assert _counts(_conninfo(fresh_database)) == before
