@@ -9,6 +9,7 @@ class ChildrenConfig(AppConfig):
     def ready(self) -> None:
         from . import imports  # noqa: F401 - registers the registry's staged import
         from .benefits import register_benefits
+        from .dashboard import register_queues
         from .figures import register_figures
         from .payroll import register_providers
         from .standards import register_kinds
@@ -17,3 +18,4 @@ class ChildrenConfig(AppConfig):
         register_providers()
         register_benefits()
         register_figures()
+        register_queues()

@@ -58,9 +58,7 @@ def children(
         rows = rows.filter(category=category)
     if risk_level:
         rows = rows.filter(risk_level=risk_level)
-    if area is not None:
-        rows = rows.filter(area__code__startswith=area.code)
-    return rows.order_by("area__code", "person__name", "id")
+    return policy.within(rows, area).order_by("area__code", "person__name", "id")
 
 
 def child_get(*, user: Any, pk: int) -> Child:
@@ -149,13 +147,15 @@ class Overdue:
     supervisor: str
 
 
-def overdue_visits(*, user: Any, day: datetime.date | None = None) -> list[Overdue]:
+def overdue_visits(
+    *, user: Any, day: datetime.date | None = None, area: Area | None = None
+) -> list[Overdue]:
     """Children whose next visit is past due: the last visit (or the registration) plus the
     interval the standards give for their category, with the director of their village and
     the supervisor of their township, to be listed per director and supervisor."""
     day = day or timezone.localdate()
     rows = (
-        children(user=user)
+        children(user=user, area=area)
         .filter(status=Child.Status.ACTIVE)
         .annotate(last_visit=Max("visits__visited_on"))
     )
@@ -227,8 +227,7 @@ def care_activities(
     last: datetime.date | None = None,
 ) -> QuerySet[CareActivity]:
     rows = policy.scope(user, CareActivity.objects.select_related("area"), "care_activity.view")
-    if area is not None:
-        rows = rows.filter(area__code__startswith=area.code)
+    rows = policy.within(rows, area)
     if first is not None:
         rows = rows.filter(held_on__gte=first)
     if last is not None:

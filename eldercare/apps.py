@@ -1,6 +1,3 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +7,9 @@ class EldercareConfig(AppConfig):
     verbose_name = _("Elder care")
 
     def ready(self) -> None:
+        from . import imports  # noqa: F401 - registers the staged imports
         from .benefits import register_benefits
+        from .dashboard import register_queues
         from .figures import register_figures
         from .payroll import register_provider
         from .standards import register_kinds
@@ -19,6 +18,4 @@ class EldercareConfig(AppConfig):
         register_provider()
         register_benefits()
         register_figures()
-        # the staged imports, where the shared machinery is installed
-        if importlib.util.find_spec("civil_affairs.imports") is not None:
-            importlib.import_module("eldercare.imports")
+        register_queues()

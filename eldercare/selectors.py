@@ -43,13 +43,6 @@ def get(user: Any, model: type[Any], pk: int, qs: QuerySet[Any] | None = None) -
     return obj
 
 
-def _in_area(qs: QuerySet[Any], area: Area | None) -> QuerySet[Any]:
-    if area is None:
-        return qs
-    lookup = policy.area_lookup(qs.model)
-    return qs.filter(**{f"{lookup}__code__startswith": area.code})
-
-
 # ---- lists
 
 
@@ -58,7 +51,7 @@ def institutions(*, user: Any, area: Area | None = None, q: str = "") -> QuerySe
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
     return (
-        _in_area(qs, area)
+        policy.within(qs, area)
         .annotate(
             residents_now=Count("residents", filter=Q(residents__discharged_on__isnull=True)),
             open_findings=Count(
@@ -150,7 +143,7 @@ def allowances(*, user: Any, status: str = "") -> QuerySet[OldAgeAllowance]:
 
 
 def _figure_scope(user: Any, qs: QuerySet[Any], area: Area | None) -> QuerySet[Any]:
-    return _in_area(_scoped(user, qs), area)
+    return policy.within(_scoped(user, qs), area)
 
 
 def figure_centres_built(*, user: Any, area: Area | None, period: Period) -> int | None:

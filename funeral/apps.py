@@ -9,14 +9,12 @@ class FuneralConfig(AppConfig):
     def ready(self) -> None:
         from civil_affairs.payments import providers
 
+        from . import imports  # noqa: F401 - registers the place-name import
+        from .dashboard import register_queues
         from .selectors import register_figures
         from .standards import register_kinds
 
         register_kinds()
         providers.register_one_off("funeral_fee_waiver", _("Funeral fee waiver"))
         register_figures()
-        try:  # the staged import (civil_affairs/imports), when the project has it
-            import civil_affairs.imports.staged  # noqa: F401
-        except ImportError:
-            return
-        from . import imports  # noqa: F401 - registers the place-name import
+        register_queues()

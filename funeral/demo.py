@@ -1,8 +1,8 @@
 """Demo data of funerals, marriage registration and place names, made through the services:
 the standards, deaths handled (one of a dibao beneficiary, not yet sent to the cross-check),
-cemeteries, a tomb-sweeping plan; marriages, a refusal, a divorce in its cooling-off, an
-agency; place names in both townships, a naming awaiting its decision, corrections, entries
-and a boundary inspected. Idempotent: nothing is added when the demo marriages are there."""
+cemeteries, a tomb-sweeping plan; marriages, a refusal, a divorce in its cooling-off, one
+near lapse, an agency; place names in both townships, a naming awaiting its decision,
+corrections, entries and a boundary inspected. Idempotent: nothing is added when the demo marriages are there."""
 
 from __future__ import annotations
 
@@ -176,6 +176,12 @@ def _marriages(county: Area, town_a: Area, today: datetime.date, day: datetime.t
             "何静",
             person(datetime.date(1993, 2, 14), 736),
         ),
+        (
+            "周磊",
+            person(datetime.date(1987, 3, 3), 739),
+            "吴倩",
+            person(datetime.date(1989, 9, 19), 740),
+        ),
     ]
     marriages = []
     for i, (a_name, a, b_name, b) in enumerate(couples):
@@ -212,6 +218,8 @@ def _marriages(county: Area, town_a: Area, today: datetime.date, day: datetime.t
     done = services.divorce_apply(
         actor=registrar, marriage=marriages[2], applied_on=today - 50 * day
     )
+    # past the cooling-off, a few days left to ask for the certificate: near lapse
+    services.divorce_apply(actor=registrar, marriage=marriages[3], applied_on=today - 55 * day)
     services.divorce_certify(
         actor=registrar,
         application=done,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civil_affairs.areas import policy
@@ -115,6 +117,25 @@ def divorces(*, user: Any) -> QuerySet[DivorceApplication]:
     )
 
 
+# how close to its last day a pending divorce application is listed as near lapse: the
+# registrar has a week to call the couple (not a legal period; the periods are standards)
+NEAR_LAPSE_DAYS = 7
+
+
+def divorces_near_lapse(
+    *, user: Any, day: datetime.date | None = None
+) -> QuerySet[DivorceApplication]:
+    """Pending applications whose cooling-off has ended and whose last day to apply for the
+    certificate is within NEAR_LAPSE_DAYS: past that day they are deemed withdrawn."""
+    day = day or timezone.localdate()
+    return divorces(user=user).filter(
+        status=DivorceApplication.Status.PENDING,
+        cooling_off_ends__lte=day,
+        certificate_by__gte=day,
+        certificate_by__lte=day + datetime.timedelta(days=NEAR_LAPSE_DAYS),
+    )
+
+
 def divorce_get(*, user: Any, pk: int) -> DivorceApplication:
     return one(user, DivorceApplication.objects.select_related("marriage"), "marriage.view", pk)
 
@@ -187,11 +208,6 @@ def boundary_inspections(*, user: Any) -> QuerySet[BoundaryInspection]:
 # ---- the report's figures (civil_affairs/dashboard/figures.py)
 
 
-def _in(user: Any, queryset: QuerySet[M], area: Area) -> QuerySet[M]:
-    lookup = policy.area_lookup(queryset.model)
-    return policy.scope(user, queryset).filter(**{f"{lookup}__in": Area.objects.within(area.code)})
-
-
 def _dated(
     user: Any,
     queryset: QuerySet[M],
@@ -202,7 +218,7 @@ def _dated(
 ) -> int | None:
     """How many rows (those matching `counted`) are dated in the period, in the area; None when
     the area has no row at all (the portal holds no data for it)."""
-    found = _in(user, queryset, area)
+    found = policy.within(policy.scope(user, queryset), area)
     if not found.exists():
         return None
     return found.filter(
@@ -226,10 +242,10 @@ def figure_entries_changed(*, user: Any, area: Area, period: figures.Period) -> 
 
 
 def figure_boundaries_inspected(*, user: Any, area: Area, period: figures.Period) -> int | None:
-    if not _in(user, Boundary.objects.all(), area).exists():
+    if not policy.within(policy.scope(user, Boundary.objects.all()), area).exists():
         return None
     return (
-        _in(user, BoundaryInspection.objects.all(), area)
+        policy.within(policy.scope(user, BoundaryInspection.objects.all()), area)
         .filter(inspected_on__gte=period.first, inspected_on__lte=period.end_day)
         .values("boundary")
         .distinct()

@@ -457,7 +457,13 @@ def divorces(request: HttpRequest) -> HttpResponse:
             _("status"),
         ],
     )
-    for a in selectors.divorces(user=request.user)[:LIMIT]:
+    near_lapse = request.GET.get("near_lapse") == "1"
+    rows = (
+        selectors.divorces_near_lapse(user=request.user)
+        if near_lapse
+        else selectors.divorces(user=request.user)
+    )
+    for a in rows[:LIMIT]:
         table.rows.append(
             [
                 link(a.applied_on, reverse("funeral:divorce_detail", args=[a.pk])),
@@ -467,7 +473,8 @@ def divorces(request: HttpRequest) -> HttpResponse:
                 a.get_status_display(),
             ]
         )
-    return _page(request, _("Divorce applications"), table, [])
+    title = _("Divorce applications near lapse") if near_lapse else _("Divorce applications")
+    return _page(request, title, table, [])
 
 
 @login_required

@@ -17,9 +17,7 @@ from .models import Application, Review
 
 
 def _in_area(user: Any, area: Area, queryset: Any) -> Any:
-    return policy.scope(user, queryset).filter(
-        **{f"{queryset.model.area_lookup}__code__startswith": area.code}
-    )
+    return policy.within(policy.scope(user, queryset), area)
 
 
 def overdue_reviews(*, user: Any, area: Area) -> int:

@@ -7,13 +7,11 @@ class SocialOrgsConfig(AppConfig):
     verbose_name = _("Social organisations")
 
     def ready(self) -> None:
+        from . import imports  # noqa: F401 - registers the registry's staged import
+        from .dashboard import register_queues
         from .figures import register_figures
         from .standards import register_kinds
 
         register_kinds()
         register_figures()
-        # the staged import (civil_affairs/imports) registers this app's spec when installed
-        from django.apps import apps
-
-        if apps.is_installed("civil_affairs.imports"):
-            from . import imports  # noqa: F401
+        register_queues()

@@ -190,12 +190,8 @@ def fund_by_project(*, user: Any, year: int) -> list[dict[str, Any]]:
 # ---- the report's figures: (*, user, area, period) -> int | Decimal | None
 
 
-def _within(rows: QuerySet[Any], lookup: str, area: Area) -> QuerySet[Any]:
-    return rows.filter(**{f"{lookup}__code__startswith": area.code})
-
-
 def _inspected(user: Any, area: Area, period: Any) -> QuerySet[Inspection]:
-    rows = _within(inspections(user=user), "organisation__area", area)
+    rows = policy.within(inspections(user=user), area)
     return rows.filter(reported_on__gte=period.first, reported_on__lte=period.end_day)
 
 

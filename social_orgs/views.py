@@ -206,8 +206,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     year = _year(request, today.year - 1)
     rows = selectors.inspections(user=request.user, year=None)
     area = _area_filter(request)
-    if area is not None:
-        rows = rows.filter(organisation__area__code__startswith=area.code)
+    rows = policy.within(rows, area)
     start, end = _day(request, "from"), _day(request, "to")
     if start and end:
         rows = rows.filter(reported_on__gte=start, reported_on__lte=end)
@@ -241,7 +240,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "rows": rows.order_by("organisation__name")[:500],
-            "missing": selectors.not_inspected(user=request.user, year=year),
+            "missing": policy.within(selectors.not_inspected(user=request.user, year=year), area),
             "revocation": revocation,
             "revocation_error": revocation_error,
             "overdue": overdue,

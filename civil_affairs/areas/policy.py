@@ -291,6 +291,15 @@ def scope(user: Any, queryset: models.QuerySet[M], action: str | None = None) ->
     return queryset.filter(**{f"{lookup}__in": area_ids(user, ACTIONS[action] if action else None)})
 
 
+def within(queryset: models.QuerySet[M], area: Area | None) -> models.QuerySet[M]:
+    """The rows in `area` or below it (None: all). Not an access rule: combine with `scope`."""
+    if area is None:
+        return queryset
+    if queryset.model is Area:
+        return queryset.filter(code__startswith=area.code)
+    return queryset.filter(**{f"{area_lookup(queryset.model)}__code__startswith": area.code})
+
+
 def holds_county_wide(user: Any, action: str) -> bool:
     """Whether the user holds, at a county-level area, a role that may do `action`.
 

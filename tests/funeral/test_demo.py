@@ -23,9 +23,9 @@ def test_the_demo_loads_once():
         DivorceApplication.objects.filter(status="pending").count(),
         NamingDecision.objects.filter(status="proposed").count(),
     )
-    assert counts[0] == 3
+    assert counts[0] == 4
     assert counts[1] >= 3
-    assert counts[2:] == (6, 1, 1)
+    assert counts[2:] == (6, 2, 1)
     funeral_demo.load(areas)
-    assert Marriage.objects.count() == 3
+    assert Marriage.objects.count() == 4
     assert PlaceName.objects.filter(name="资江二桥").exists()
