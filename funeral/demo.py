@@ -2,7 +2,8 @@
 the standards, deaths handled (one of a dibao beneficiary, not yet sent to the cross-check),
 cemeteries, a tomb-sweeping plan; marriages, a refusal, a divorce in its cooling-off, one
 near lapse, an agency; place names in both townships, a naming awaiting its decision,
-corrections, entries and a boundary inspected. Idempotent: nothing is added when the demo marriages are there."""
+corrections, entries and a boundary inspected. Idempotent: nothing is added when the demo
+marriages are there."""
 
 from __future__ import annotations
 
