@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import queue as jobs  # the parameter `queue` below is a flag
 from civil_affairs.core.validators import clean_text
 
 from . import figures, summary
@@ -44,25 +45,12 @@ def summary_refresh_start(
         trigger=trigger, requested_by=actor, steps_total=summary.STEPS
     )
     if queue:
-        refresh_id = refresh.pk
-
-        def start() -> None:
-            from . import tasks
-
-            tasks.start_refresh(refresh_id)
-
-        transaction.on_commit(start)
+        jobs.send_after_commit("dashboard.refresh_summary", refresh.pk)
     return refresh
 
 
 def summary_refresh_run(*, refresh_id: int) -> SummaryRefresh:
     return summary.run(refresh_id)
-
-
-def summary_refresh_failed(*, refresh_id: int, error: str) -> None:
-    SummaryRefresh.objects.filter(pk=refresh_id).update(
-        status=SummaryRefresh.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
 
 
 @transaction.atomic
@@ -72,14 +60,7 @@ def annual_report_start(*, actor: Any, year: int, area: Area) -> AnnualReport:
     if not 2000 <= int(year) <= timezone.localdate().year + 1:
         raise ValidationError({"year": _("Give a year between 2000 and next year.")})
     report = AnnualReport.objects.create(year=year, area=area, requested_by=actor)
-    report_id = report.pk
-
-    def start() -> None:
-        from . import tasks
-
-        tasks.start_report(report_id)
-
-    transaction.on_commit(start)
+    jobs.send_after_commit("dashboard.annual_report", report.pk)
     return report
 
 
@@ -116,12 +97,6 @@ def annual_report_run(*, report_id: int) -> AnnualReport:
     report.finished_at = timezone.now()
     report.save(update_fields=["docx", "pdf", "status", "steps_done", "finished_at"])
     return report
-
-
-def annual_report_failed(*, report_id: int, error: str) -> None:
-    AnnualReport.objects.filter(pk=report_id).update(
-        status=AnnualReport.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
 
 
 @transaction.atomic

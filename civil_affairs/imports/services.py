@@ -7,7 +7,6 @@ A small file is checked and saved in the request; a file of more than
 from __future__ import annotations
 
 import datetime
-import logging
 import time
 from typing import Any
 
@@ -18,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import queue
 
 from . import reading, staged
 from .models import StagedImport
 
-log = logging.getLogger(__name__)
 UNKNOWN_SIZE_JOB_BYTES = 256 * 1024  # a workbook that records no size: a job above this
 
 
@@ -112,16 +111,8 @@ def import_confirm(*, actor: Any, item: StagedImport, valid_only: bool) -> Stage
 
 
 def _queue(item: StagedImport, what: str) -> None:
-    from . import tasks
-
-    def send() -> None:
-        try:
-            (tasks.check_job if what == "check" else tasks.save_job).delay(item.pk)
-        except Exception:  # the broker is down: say so on the import instead of waiting
-            log.exception("staged import %s: could not queue the %s", item.pk, what)
-            _fail(item.pk, _("The job could not be started (the queue is not answering)."))
-
-    transaction.on_commit(send)
+    """Run the check or the save as a job (it waits in the database while Redis is down)."""
+    queue.send_after_commit("imports.check" if what == "check" else "imports.save", item.pk)
 
 
 def _fail(pk: int, message: str) -> None:

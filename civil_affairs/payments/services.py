@@ -877,21 +877,8 @@ def payroll_export_xlsx(*, actor: Any, payroll: Payroll) -> ExportJob:
     people_services.export_logged(
         actor=actor, what=f"payroll {payroll.pk} {payroll.month:%Y-%m} xlsx", rows=rows
     )
-    job_id = job.pk
-
-    def start() -> None:
-        from . import tasks
-
-        tasks.start_export(job_id)
-
-    transaction.on_commit(start)
+    queue.send_after_commit("payments.export_xlsx", job.pk)
     return job
-
-
-def export_job_failed(*, job_id: int, error: str) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
-        status=ExportJob.Status.FAILED, error=error[:1000], finished_at=timezone.now()
-    )
 
 
 def export_jobs_purge(*, older_than: datetime.timedelta = EXPORT_KEEP) -> int:

@@ -94,18 +94,9 @@ def start_generation(payroll_id: int) -> None:
         )
 
 
-@shared_task(acks_late=True)
+@shared_task(name="payments.export_xlsx", acks_late=True)
 def export_xlsx(job_id: int) -> int:
     return services.export_job_run(job_id=job_id).rows_done
-
-
-def start_export(job_id: int) -> None:
-    """Queue an xlsx export (called once its job row is committed)."""
-    try:
-        export_xlsx.delay(job_id)
-    except Exception as exc:  # the broker is down: say so on the job
-        log.exception("export %s: could not queue it", job_id)
-        services.export_job_failed(job_id=job_id, error=f"could not queue the export: {exc!r}")
 
 
 @shared_task(name="payments.purge_exports")

@@ -18,6 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from civil_affairs.celery import app
 from civil_affairs.core import queue
 from civil_affairs.core.models import QueuedTask
+from civil_affairs.dashboard.models import SummaryRefresh
 from civil_affairs.payments import services as payments_services
 from civil_affairs.payments.models import ReconciliationRun
 from tests.conftest import login, reset_broker_connections
@@ -108,12 +109,20 @@ def test_jobs_asked_for_while_the_queue_is_down_run_when_it_is_back(
     assert (waiting.task, waiting.args) == ("payments.reconcile_run", [run.pk])
     assert waiting.attempts == 1
     assert "payments.reconcile_run" in str(waiting)
+    # the dashboard's refresh, asked for on the page, waits the same way
+    assert finance.post("/dashboard/refresh/").status_code == 302
+    refresh = SummaryRefresh.objects.get()
+    assert refresh.status == SummaryRefresh.Status.QUEUED
+    assert list(QueuedTask.objects.order_by("id").values_list("task", "args")) == [
+        ("payments.reconcile_run", [run.pk]),
+        ("dashboard.refresh_summary", [refresh.pk]),
+    ]
     health = finance.get("/healthz")
     assert health.status_code == 503
     assert health.json()["broker"] != "ok"
-    # the minute job finds the broker still down: the task keeps waiting
+    # the minute job finds the broker still down: the tasks keep waiting
     assert queue.send_waiting() == 0
-    assert QueuedTask.objects.get().attempts == 2
+    assert QueuedTask.objects.order_by("id").first().attempts == 2
 
     redis.start()
     reset_broker_connections()
@@ -125,12 +134,17 @@ def test_jobs_asked_for_while_the_queue_is_down_run_when_it_is_back(
         perform_ping_check=False,
         shutdown_timeout=10,
     ):
-        assert queue.send_waiting() == 1
+        assert queue.send_waiting() == 2
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             run.refresh_from_db()
-            if run.status != ReconciliationRun.Status.RUNNING:
+            refresh.refresh_from_db()
+            if run.status != ReconciliationRun.Status.RUNNING and refresh.status in (
+                SummaryRefresh.Status.DONE,
+                SummaryRefresh.Status.FAILED,
+            ):
                 break
             time.sleep(0.5)
     assert not QueuedTask.objects.exists()
     assert run.status == ReconciliationRun.Status.DONE
+    assert refresh.status == SummaryRefresh.Status.DONE
