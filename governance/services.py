@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import notes
 from civil_affairs.core.months import add_months
 from civil_affairs.core.status import first_status, transition
 from civil_affairs.core.validators import clean_id_number, clean_text, id_facts
@@ -34,6 +36,8 @@ from .models import (
     VillageRules,
 )
 from .standards import Kind, whole
+
+NOTE_TERM_ENDED = notes.register("governance.term_ended", gettext_lazy("Term ended."))
 
 
 def not_future(day: datetime.date | None, field: str) -> None:
@@ -145,7 +149,7 @@ def _end_committee(actor: Any, committee: Committee, on: datetime.date) -> None:
         _save(member, actor)
     for vacancy in committee.vacancies.filter(status__in=Vacancy.PENDING):
         vacancy._history_user = actor  # type: ignore[attr-defined]
-        transition(vacancy, Vacancy.Status.CANCELLED, actor=actor, note=_("Term ended."))
+        transition(vacancy, Vacancy.Status.CANCELLED, actor=actor, note_code=NOTE_TERM_ENDED)
     for sub in committee.subcommittees.filter(dissolved_on__isnull=True):
         _end_committee(actor, sub, on)
 

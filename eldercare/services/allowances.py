@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import notes
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import first_status, transition
 from civil_affairs.core.validators import clean_text
@@ -29,6 +31,7 @@ from ..models import OldAgeAllowance
 from ..standards import TIERS, Kind
 
 Status = OldAgeAllowance.Status
+NOTE_FROM = notes.register("eldercare.from_month", gettext_lazy("From %(month)s: %(reason)s"))
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,8 @@ def allowance_stop(
         allowance,
         Status.STOPPED,
         actor=actor,
-        note=_("From %(month)s: %(reason)s")
-        % {"month": f"{effective_month:%Y-%m}", "reason": reason},
+        note_code=NOTE_FROM,
+        note_params={"month": f"{effective_month:%Y-%m}", "reason": reason},
     )
     return allowance
 
@@ -165,8 +168,8 @@ def allowance_suspend(
         allowance,
         Status.SUSPENDED,
         actor=actor,
-        note=_("From %(month)s: %(reason)s")
-        % {"month": f"{effective_month:%Y-%m}", "reason": reason},
+        note_code=NOTE_FROM,
+        note_params={"month": f"{effective_month:%Y-%m}", "reason": reason},
     )
     return allowance
 

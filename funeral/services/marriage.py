@@ -15,9 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
+from civil_affairs.core import notes
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import first_status, transition
 from civil_affairs.core.validators import clean_credit_code, clean_text, id_facts
@@ -34,6 +36,10 @@ from ..models import (
     MarriageRefusal,
 )
 from .common import clean_id, not_future, saved
+
+NOTE_LAPSED = notes.register(
+    "funeral.divorce_lapsed", gettext_lazy("Certificate not applied for by %(day)s.")
+)
 
 
 class MarriageRefusedError(ValidationError):
@@ -457,8 +463,8 @@ def divorces_expire(*, today: datetime.date | None = None) -> int:
             application,
             DivorceApplication.Status.DEEMED_WITHDRAWN,
             actor=None,
-            note=_("Certificate not applied for by %(day)s.")
-            % {"day": f"{application.certificate_by:%Y-%m-%d}"},
+            note_code=NOTE_LAPSED,
+            note_params={"day": f"{application.certificate_by:%Y-%m-%d}"},
         )
         count += 1
     return count

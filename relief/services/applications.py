@@ -57,6 +57,21 @@ from .reviews import review_schedule
 NOTE_REGISTERED = notes.register("relief.registered", gettext_lazy("Registered."))
 NOTE_VISITED = notes.register("relief.visited", gettext_lazy("Visited on %(d)s."))
 NOTE_ONE_OFF = notes.register("relief.one_off", gettext_lazy("One-off payment of %(amount)s."))
+NOTE_NON_RESIDENT = notes.register(
+    "relief.non_resident", gettext_lazy("Registered (non-resident).")
+)
+NOTE_PROPOSED = notes.register("relief.proposed", gettext_lazy("Proposed %(amount)s. %(opinion)s"))
+NOTE_NOTICE = notes.register(
+    "relief.notice", gettext_lazy("Notice %(round)d from %(start)s to %(end)s.")
+)
+NOTE_OBJECTION = notes.register(
+    "relief.objection",
+    gettext_lazy("Objection during notice %(round)d: %(text)s. Re-investigation."),
+)
+NOTE_GRADE = notes.register(
+    "relief.grade_confirmed", gettext_lazy("Grade %(grade)d (%(type)s) confirmed. %(note)s")
+)
+NOTE_MONTHLY = notes.register("relief.monthly", gettext_lazy("%(amount)s a month from %(month)s."))
 
 S = Application.Status
 Kind = Application.Kind
@@ -170,9 +185,17 @@ def _locked(application: Application) -> Application:
     return application
 
 
-def _move(application: Application, new: str, actor: Any, note: str = "") -> None:
+def _move(
+    application: Application,
+    new: str,
+    actor: Any,
+    note: str = "",
+    code: str = "",
+    params: dict[str, Any] | None = None,
+) -> None:
+    """Move the case; `note` is the user's text, `code` and `params` a sentence of ours."""
     application._history_user = actor  # type: ignore[attr-defined]
-    transition(application, new, actor=actor, note=note)
+    transition(application, new, actor=actor, note=note, note_code=code, note_params=params)
 
 
 def _save(application: Application, actor: Any) -> None:
@@ -390,7 +413,7 @@ def application_create_non_resident(
         created_by=actor,
     )
     _save(application, actor)
-    first_status(application, actor=actor, note=_("Registered (non-resident)."))
+    first_status(application, actor=actor, note_code=NOTE_NON_RESIDENT)
     return application
 
 
@@ -594,7 +617,8 @@ def application_review(*, actor: Any, application: Application, opinion: str = "
         application,
         S.REVIEWED,
         actor,
-        _("Proposed %(amount)s. %(opinion)s") % {"amount": amount, "opinion": opinion},
+        code=NOTE_PROPOSED,
+        params={"amount": str(amount), "opinion": opinion},
     )
     return application
 
@@ -622,8 +646,12 @@ def application_start_notice(
         application,
         S.IN_NOTICE,
         actor,
-        _("Notice %(round)d from %(start)s to %(end)s.")
-        % {"round": application.notice_round, "start": start, "end": application.notice_end},
+        code=NOTE_NOTICE,
+        params={
+            "round": application.notice_round,
+            "start": f"{start}",
+            "end": f"{application.notice_end}",
+        },
     )
     return application
 
@@ -646,8 +674,8 @@ def application_record_objection(
         application,
         S.ACCEPTED,
         actor,
-        _("Objection during notice %(round)d: %(text)s. Re-investigation.")
-        % {"round": application.notice_round, "text": objection},
+        code=NOTE_OBJECTION,
+        params={"round": application.notice_round, "text": objection},
     )
     return application
 
@@ -724,8 +752,8 @@ def application_confirm_grade(
         application,
         S.GRADE_CONFIRMED,
         actor,
-        _("Grade %(grade)d (%(type)s) confirmed. %(note)s")
-        % {"grade": grade, "type": disability_type, "note": note},
+        code=NOTE_GRADE,
+        params={"grade": grade, "type": disability_type, "note": note},
     )
     return application
 
@@ -896,8 +924,8 @@ def _approve(actor: Any, application: Application, note: str, today: datetime.da
         application,
         S.IN_PAYMENT,
         actor,
-        _("%(amount)s a month from %(month)s.")
-        % {"amount": entitlement.monthly_amount, "month": f"{start:%Y-%m}"},
+        code=NOTE_MONTHLY,
+        params={"amount": str(entitlement.monthly_amount), "month": f"{start:%Y-%m}"},
     )
     if application.program in (Program.DIBAO, Program.EXTREME_POVERTY):
         review_schedule(household=household, after=today)
