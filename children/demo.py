@@ -42,7 +42,8 @@ STANDARDS = [
 ]
 
 # name, village, category, birth date, seq, extra
-CHILDREN = [
+# name, village code, category, birth date, sequence number, further child_register arguments
+CHILDREN: list[tuple[str, str, str, datetime.date, int, dict[str, Any]]] = [
     ("刘晓雨", "430922100201", "orphan_scattered", datetime.date(2014, 4, 2), 321, {}),
     ("陈思远", "430922100001", "orphan_institutional", datetime.date(2012, 9, 17), 331, {}),
     (

@@ -53,8 +53,7 @@ class ReadOnly(ExportScoped):
 
 class GradeInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Grade
-    fields = ["level", "rated_on", "valid_until", "evidence"]
-    readonly_fields = fields
+    fields = readonly_fields = ("level", "rated_on", "valid_until", "evidence")
     extra = 0
     can_delete = False
 
@@ -115,8 +114,14 @@ class ResidentAdmin(ReadOnly):
 
 class FindingInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Finding
-    fields = ["severity", "description", "deadline", "status", "fixed_on", "verified_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "severity",
+        "description",
+        "deadline",
+        "status",
+        "fixed_on",
+        "verified_by",
+    )
     extra = 0
     can_delete = False
 
@@ -177,8 +182,7 @@ class ModificationItemAdmin(CountyWideMixin, HistoryAdmin):
 
 class TrainingInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Training
-    fields = ["course", "attended_on", "hours"]
-    readonly_fields = fields
+    fields = readonly_fields = ("course", "attended_on", "hours")
     extra = 0
     can_delete = False
 

@@ -86,7 +86,8 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "operator",
             "area",
         ]
-        extra_kwargs = {  # the service checks (the same messages as the form and the import)
+        # the service checks (the same messages as the form and the import)
+        extra_kwargs: dict[str, dict[str, Any]] = {
             f: {"validators": []} for f in ("name", "credit_code", "filing_number", "operator")
         }
 
@@ -174,7 +175,10 @@ class SafetyInspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inspection
         fields = ["id", "institution", "inspection_kind", "inspected_on", "inspectors", "notes"]
-        extra_kwargs = {"inspectors": {"validators": []}, "notes": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            "inspectors": {"validators": []},
+            "notes": {"validators": []},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +224,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "verified_on",
         ]
         read_only_fields = ["status", "fixed_on", "evidence", "verified_on"]
-        extra_kwargs = {"description": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"description": {"validators": []}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -342,7 +346,9 @@ class CentreSerializer(serializers.ModelSerializer):
             "opened_on",
         ]
         read_only_fields = ["status", "construction_started_on", "built_on", "opened_on"]
-        extra_kwargs = {f: {"validators": []} for f in ("name", "operator", "services")}
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            f: {"validators": []} for f in ("name", "operator", "services")
+        }
 
 
 class CentreAdvanceSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -383,7 +389,9 @@ class CentreViewSet(
 
 class ModificationSerializer(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Modification
@@ -411,7 +419,7 @@ class ModificationSerializer(serializers.ModelSerializer):
             "contractor",
             "accepted_on",
         ]
-        extra_kwargs = {"address": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"address": {"validators": []}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -474,7 +482,9 @@ class CareWorkerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
 class OldAgeAllowanceSerializer(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     first_month = MonthField(read_only=True)
     end_month = MonthField(read_only=True, allow_null=True)
     suspended_from = MonthField(read_only=True, allow_null=True)

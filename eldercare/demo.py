@@ -264,15 +264,15 @@ def load(areas: dict[str, Area]) -> None:
         (township, None, "李国平", datetime.date(1969, 1, 27), None, ""),
         (None, operating, "曹慧", datetime.date(1985, 11, 2), 4, "湘护2024-0077"),
     ]
-    for n, (home, centre, name, born, level, certificate) in enumerate(workers):
+    for n, (employer, centre, name, born, skill_level, certificate) in enumerate(workers):
         worker = services.careworker_create(
             actor=officer,
-            institution=home,
+            institution=employer,
             centre=centre,
             id_number=make_id_number("430922", born, 720 + n),
             name=name,
             employed_from=datetime.date(2023, 1, 1),
-            skill_level=level,
+            skill_level=skill_level,
             certificate_number=certificate,
             certified_on=datetime.date(2023, 6, 1) if certificate else None,
         )

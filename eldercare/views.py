@@ -199,9 +199,6 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return done
     residents = list(selectors.residents(user=request.user, institution=institution)[:500])
-    supported = selectors.centralised_support([r.person_id for r in residents])
-    for r in residents:
-        r.centralised = r.person_id in supported
     return render(
         request,
         "eldercare/institution_detail.html",
@@ -210,6 +207,8 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grade": selectors.current_grade(institution),
             "grades": institution.grades.all(),
             "residents": residents,
+            # the residents whom relief supports there as extreme poverty (centralised)
+            "centralised": selectors.centralised_support([r.person_id for r in residents]),
             "inspections": selectors.inspections(user=request.user, institution=institution)[:50],
             "workers": selectors.care_workers(user=request.user).filter(institution=institution),
             "grade_form": grade_form,

@@ -41,16 +41,22 @@ def _date(label: Any, required: bool = True, today: bool = True) -> forms.DateFi
     )
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """An area offered as its code and name."""
+
+    def label_from_instance(self, obj: Area) -> str:
+        return f"{obj.code} {obj.name}"
+
+
 class AreaForm(BootstrapForm):
     """A form whose `area` field offers the user's areas only."""
 
-    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
+    area = AreaChoiceField(label=_("area"), queryset=Area.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["area"])
+        field = cast(AreaChoiceField, self.fields["area"])
         field.queryset = policy.scope(user, Area.objects.order_by("code"))
-        field.label_from_instance = lambda a: f"{a.code} {a.name}"
 
 
 # ---- funerals

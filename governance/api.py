@@ -85,7 +85,9 @@ class CommitteeViewSet(
 
 
 class VacancySerializer(serializers.ModelSerializer):
-    committee = serializers.PrimaryKeyRelatedField(read_only=True)
+    committee: serializers.PrimaryKeyRelatedField[Committee] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Vacancy
@@ -165,7 +167,9 @@ class VacancyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CancelledCertificateSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = CancelledCertificate

@@ -38,11 +38,11 @@ def load(areas: dict[str, Area]) -> None:
         return
     admin, officer = _user("admin"), _user("governance")
     county = areas["430922"]
-    for kind, value, note in STANDARDS:
-        if not Standard.objects.filter(kind=kind, area=county).exists():
+    for standard_kind, value, note in STANDARDS:
+        if not Standard.objects.filter(kind=standard_kind, area=county).exists():
             standard_services.standard_create(
                 actor=admin,
-                kind=kind,
+                kind=standard_kind,
                 area=county,
                 valid_from=D(2000, 1, 1),
                 value=Decimal(value),

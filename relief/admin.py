@@ -50,7 +50,7 @@ class ReadOnlyMixin:
 
 class MemberInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = HouseholdMember
-    fields = [
+    fields = readonly_fields = (
         "person",
         "relationship",
         "work_capacity",
@@ -61,8 +61,7 @@ class MemberInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg
         "deposits",
         "vehicles",
         "real_estate",
-    ]
-    readonly_fields = fields
+    )
     extra = 0
 
     @admin.display(description=_("monthly income"))
@@ -135,8 +134,7 @@ def staged_import_url() -> str:
 
 class PeriodInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = EntitlementPeriod
-    fields = ["valid_from", "valid_to", "monthly_amount"]
-    readonly_fields = fields
+    fields = readonly_fields = ("valid_from", "valid_to", "monthly_amount")
     extra = 0
 
 
@@ -203,8 +201,7 @@ class PatrolZoneAdmin(ScopedAdmin):
 
 class ServiceInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = HomelessService
-    fields = ["given_on", "kind", "cost", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("given_on", "kind", "cost", "note")
     extra = 0
 
 

@@ -5,6 +5,7 @@ Idempotent: nothing is added when the demo households are there already."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -192,7 +193,7 @@ def load(areas: dict[str, Area]) -> None:
     def walk(a: Application, worker: Any, reviewer: Any, until: str) -> Application:
         """Along the case's path (services.path), in the national rules' order."""
         status = Application.Status
-        moves = {
+        moves: dict[str, Callable[[], object]] = {
             status.ACCEPTED: lambda: services.application_accept(
                 actor=worker, application=a, finance_check_authorised=True
             ),

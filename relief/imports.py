@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,9 +70,11 @@ def _label(name: str) -> Any:
         return LABELS[name]
     for model in (Household, HouseholdMember):
         try:
-            return model._meta.get_field(name).verbose_name
-        except Exception:  # noqa: S112 - not a field of this model: try the next
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # not a field of this model: try the next
             continue
+        if isinstance(field, Field):  # a reverse relation has no verbose name
+            return field.verbose_name
     return name
 
 

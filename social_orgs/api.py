@@ -44,7 +44,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "status_on", "status_reason"]
         validators: list[Any] = []  # the service checks (messages as in the form and import)
-        extra_kwargs = {
+        extra_kwargs: dict[str, dict[str, Any]] = {
             f: {"validators": []}
             for f in (
                 "name",
@@ -118,8 +118,13 @@ class InspectionViewSet(
 
 
 class StationSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    villages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    # many=True makes DRF return a ManyRelatedField, which the stubs do not know
+    villages: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", many=True, read_only=True
+    )
     staff = serializers.SerializerMethodField()
 
     class Meta:

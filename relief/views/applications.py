@@ -139,7 +139,8 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = get_object_or_404(policy.scope(request.user, VisitPhoto.objects.all()), pk=pk)
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    # a stored photo always has a name (the stubs allow None, for a field left empty)
+    content_type = mimetypes.guess_type(photo.image.name or "")[0] or "application/octet-stream"
     return FileResponse(photo.image.open("rb"), content_type=content_type)
 
 

@@ -228,7 +228,7 @@ class Command(BaseCommand):
         if not county_villages.exists():
             demo.load_areas()
         villages = list(county_villages.order_by("code").values_list("id", flat=True))
-        params = {
+        params: dict[str, int | str | datetime.date | list[int]] = {
             "persons": persons,
             "households": households,
             "month": month,
