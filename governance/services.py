@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +18,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core import notes
 from civil_affairs.core.months import add_months
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_id_number, clean_text, id_facts
+from civil_affairs.core.validators import clean_id_number, clean_text, id_facts, not_future
 from civil_affairs.people.models import Person
 
 from .models import (
@@ -38,11 +37,6 @@ from .models import (
 from .standards import Kind, whole
 
 NOTE_TERM_ENDED = notes.register("governance.term_ended", gettext_lazy("Term ended."))
-
-
-def not_future(day: datetime.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
 
 
 def _save(obj: Any, actor: Any) -> Any:
@@ -109,7 +103,7 @@ def committee_elect(
     _village(area)
     if kind not in Committee.Kind.values:
         raise ValidationError({"kind": _("Choose the committee.")})
-    not_future(elected_on, "elected_on")
+    not_future(elected_on, "elected_on", required=False)
     if kind in Committee.SUB:
         if parent is None:
             parent = Committee.objects.filter(
@@ -173,7 +167,7 @@ def member_build(
         raise ValidationError({"post": _("Choose the post.")})
     name, sex, person = clean_person(actor=actor, name=name, sex=sex, id_number=id_number)
     elected_on = elected_on or committee.elected_on
-    not_future(elected_on, "elected_on")
+    not_future(elected_on, "elected_on", required=False)
     if elected_on < committee.elected_on:
         raise ValidationError({"elected_on": _("A member cannot be elected before the term.")})
     if (
@@ -217,7 +211,7 @@ def member_leave(*, actor: Any, member: Member, left_on: datetime.date, reason: 
     if member.left_on is not None:
         raise ValidationError(_("This member has left already."))
     reason = clean_text(reason, "reason", required=True, max_length=200)
-    not_future(left_on, "left_on")
+    not_future(left_on, "left_on", required=False)
     if left_on < member.elected_on:
         raise ValidationError({"left_on": _("A member cannot leave before being elected.")})
     member.left_on = left_on
@@ -261,7 +255,7 @@ def vacancy_check_eligibility(
         id_number=candidate_id_number,
         prefix="candidate_",
     )
-    not_future(checked_on, "checked_on")
+    not_future(checked_on, "checked_on", required=False)
     if checked_on < vacancy.arose_on:
         raise ValidationError({"checked_on": _("The check cannot be before the vacancy arose.")})
     note = clean_text(note, "note", max_length=500)
@@ -295,7 +289,7 @@ def vacancy_record_by_election(
         raise ValidationError(
             _("A by-election is held only for a candidate found eligible in the check.")
         )
-    not_future(held_on, "held_on")
+    not_future(held_on, "held_on", required=False)
     if vacancy.checked_on and held_on < vacancy.checked_on:
         raise ValidationError({"held_on": _("The by-election follows the eligibility check.")})
     if held_on > vacancy.committee.term_ends_on:
@@ -342,7 +336,7 @@ def list_item_add(
     policy.require_area_choice(actor, "village_list.manage", area)
     if kind not in ListItem.Kind.values:
         raise ValidationError({"kind": _("Choose the list.")})
-    not_future(listed_on, "listed_on")
+    not_future(listed_on, "listed_on", required=False)
     return _save(  # type: ignore[no-any-return]
         ListItem(
             area=area,
@@ -365,7 +359,7 @@ def certificate_cancel(
 ) -> CancelledCertificate:
     policy.require_area_choice(actor, "village_list.manage", area)
     item = clean_text(item, "item", required=True, max_length=200)
-    not_future(cancelled_on, "cancelled_on")
+    not_future(cancelled_on, "cancelled_on", required=False)
     same = [
         c
         for c in CancelledCertificate.objects.filter(
@@ -410,7 +404,7 @@ def certificate_request(
     policy.require_area_choice(actor, "certificate.request", area)
     _village(area)
     item = clean_text(item, "item", required=True, max_length=200)
-    not_future(requested_on, "requested_on")
+    not_future(requested_on, "requested_on", required=False)
     cancelled = cancelled_for(area, item, requested_on)
     request = CertificateRequest(
         area=area,
@@ -453,7 +447,7 @@ def rules_pass(
     _village(area)
     if meeting not in VillageRules.Meeting.values:
         raise ValidationError({"meeting": _("Choose the meeting that passed the rules.")})
-    not_future(passed_on, "passed_on")
+    not_future(passed_on, "passed_on", required=False)
     attendance, votes_for = int(attendance or 0), int(votes_for or 0)
     if attendance <= 0:
         raise ValidationError({"attendance": _("Give the number present.")})
@@ -486,7 +480,7 @@ def rules_pass(
 def rules_file(*, actor: Any, rules: VillageRules, filed_on: datetime.date) -> VillageRules:
     """The township receives the rules for filing (备案)."""
     policy.require(actor, "village_rules.manage", rules)
-    not_future(filed_on, "filed_on")
+    not_future(filed_on, "filed_on", required=False)
     if filed_on < rules.passed_on:
         raise ValidationError({"filed_on": _("Rules are filed after they are passed.")})
     rules.filed_on = filed_on
@@ -502,7 +496,7 @@ def rules_check(
     """The township's legality check: lawful rules come into force (the version in force
     before is superseded); unlawful ones go back to the village with the findings."""
     policy.require(actor, "village_rules.manage", rules)
-    not_future(checked_on, "checked_on")
+    not_future(checked_on, "checked_on", required=False)
     if rules.filed_on and checked_on < rules.filed_on:
         raise ValidationError({"checked_on": _("The check follows the filing.")})
     note = clean_text(note, "note", max_length=500)
@@ -572,7 +566,7 @@ def deliberation_step(
                 % {"step": Deliberation.Step(expected).label}
             }
         )
-    not_future(on, "on")
+    not_future(on, "on", required=False)
     if done and on < done[-1].on:
         raise ValidationError(
             {
@@ -611,7 +605,7 @@ def deliberation_implement(
         raise ValidationError(
             _("A decision cannot be implemented before its resolution is disclosed.")
         )
-    not_future(on, "on")
+    not_future(on, "on", required=False)
     if on < disclosed.on:
         raise ValidationError({"on": _("Implementation follows the disclosure of the resolution.")})
     deliberation.implemented_on = on
@@ -661,7 +655,7 @@ def disclosure_record(
     policy.require(actor, "disclosure.manage", disclosure)
     if disclosure.disclosed_on is not None:
         raise ValidationError(_("This disclosure is recorded already."))
-    not_future(disclosed_on, "disclosed_on")
+    not_future(disclosed_on, "disclosed_on", required=False)
     if disclosed_on < disclosure.period_start:
         raise ValidationError({"disclosed_on": _("A disclosure follows the start of its period.")})
     disclosure.disclosed_on = disclosed_on

@@ -20,7 +20,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_credit_code, clean_text
+from civil_affairs.core.validators import clean_credit_code, clean_text, not_future
 
 from .models import (
     Charity,
@@ -94,11 +94,6 @@ def clean_money(value: Any, field: str) -> Decimal:
     return amount
 
 
-def not_future(day: datetime.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
-
-
 def _save(obj: Any, actor: Any) -> Any:
     obj._history_user = actor
     obj.save()
@@ -161,7 +156,7 @@ def organisation_build(
         raise ValidationError(
             {"supervising_unit": _("Give the supervising unit, or tick direct registration.")}
         )
-    not_future(registered_on, "registered_on")
+    not_future(registered_on, "registered_on", required=False)
     organisation = Organisation(
         area=area,
         name=clean_text(name, "name", required=True, max_length=200),
@@ -208,7 +203,7 @@ def organisation_change(
     if unknown:
         raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
     _check_active(organisation)
-    not_future(changed_on, "changed_on")
+    not_future(changed_on, "changed_on", required=False)
     if changed_on < organisation.registered_on:
         raise ValidationError({"changed_on": _("A change cannot be before the registration.")})
     note = clean_text(note, "note", max_length=300)
@@ -266,7 +261,7 @@ def organisation_set_status(
     """Deregister (注销) or revoke (撤销) an organisation."""
     policy.require(actor, "organisation.change", organisation)
     reason = clean_text(reason, "reason", required=True, max_length=300)
-    not_future(on, "on")
+    not_future(on, "on", required=False)
     if on < organisation.registered_on:
         raise ValidationError({"on": _("This date cannot be before the registration.")})
     organisation.status_on = on
@@ -321,7 +316,7 @@ def inspection_record(
         )
     if year < organisation.registered_on.year:
         raise ValidationError({"year": _("The organisation was not registered in that year.")})
-    not_future(reported_on, "reported_on")
+    not_future(reported_on, "reported_on", required=False)
     if reported_on.year <= year:
         raise ValidationError(
             {"reported_on": _("A year's report is received after the year has ended.")}
@@ -362,7 +357,7 @@ def abnormal_list_overdue(*, actor: Any, year: int, on: datetime.date) -> list[L
     """Put every active organisation in the actor's areas that has not reported `year` by its
     deadline on the abnormal-activity list, dated `on` (once: one open entry per list)."""
     policy.require(actor, "orglist.manage")
-    not_future(on, "on")
+    not_future(on, "on", required=False)
     added = []
     for organisation in not_inspected(user=actor, year=year).filter(
         area_id__in=_areas_for(actor, "orglist.manage")
@@ -397,7 +392,7 @@ def list_enter(
     policy.require(actor, "orglist.manage", organisation)
     if kind not in ListEntry.Kind.values:
         raise ValidationError({"kind": _("Choose the list.")})
-    not_future(entered_on, "entered_on")
+    not_future(entered_on, "entered_on", required=False)
     if organisation.list_entries.filter(kind=kind, removed_on__isnull=True).exists():
         raise ValidationError({"kind": _("The organisation is on this list already.")})
     return _save(  # type: ignore[no-any-return]
@@ -418,7 +413,7 @@ def list_remove(
     policy.require(actor, "orglist.manage", entry)
     if entry.removed_on is not None:
         raise ValidationError(_("This entry was removed already."))
-    not_future(removed_on, "removed_on")
+    not_future(removed_on, "removed_on", required=False)
     if removed_on < entry.entered_on:
         raise ValidationError({"removed_on": _("Removal cannot be before the listing.")})
     entry.removed_on = removed_on
@@ -439,7 +434,7 @@ def evaluation_record(
         grade = 0
     if not 1 <= grade <= 5:
         raise ValidationError({"grade": _("A grade is 1A to 5A.")})
-    not_future(awarded_on, "awarded_on")
+    not_future(awarded_on, "awarded_on", required=False)
     years = whole(Kind.EVALUATION_VALID_YEARS, area=organisation.area, on=awarded_on)
     try:
         until = awarded_on.replace(year=awarded_on.year + years)
@@ -470,7 +465,7 @@ def enforcement_open(
     findings: str = "",
 ) -> EnforcementCase:
     policy.require_area_choice(actor, "enforcement.manage", area)
-    not_future(opened_on, "opened_on")
+    not_future(opened_on, "opened_on", required=False)
     case = EnforcementCase(
         area=area,
         subject=clean_text(subject, "subject", required=True, max_length=200),
@@ -495,7 +490,7 @@ def enforcement_close(
         raise ValidationError(_("The case is closed already."))
     if outcome not in EnforcementCase.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
-    not_future(closed_on, "closed_on")
+    not_future(closed_on, "closed_on", required=False)
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
     case.status = EnforcementCase.Status.CLOSED
@@ -524,7 +519,7 @@ def charity_recognise(
         raise ValidationError(_("Only a registered organisation can be recognised as a charity."))
     if Charity.objects.filter(organisation=organisation).exists():
         raise ValidationError(_("The organisation is recognised as a charity already."))
-    not_future(recognised_on, "recognised_on")
+    not_future(recognised_on, "recognised_on", required=False)
     if recognised_on < organisation.registered_on:
         raise ValidationError({"recognised_on": _("This date cannot be before the registration.")})
     if public_fundraising:
@@ -532,7 +527,7 @@ def charity_recognise(
             raise ValidationError(
                 {"fundraising_since": _("Give the date of the fund-raising qualification.")}
             )
-        not_future(fundraising_since, "fundraising_since")
+        not_future(fundraising_since, "fundraising_since", required=False)
         if fundraising_since < recognised_on:
             raise ValidationError(
                 {"fundraising_since": _("A charity qualifies for fund-raising after recognition.")}
@@ -561,7 +556,7 @@ def donation_record(
     purpose: str = "",
 ) -> Donation:
     policy.require(actor, "charity.manage", charity)
-    not_future(received_on, "received_on")
+    not_future(received_on, "received_on", required=False)
     value = clean_money(amount, "amount")
     if value <= 0:
         raise ValidationError({"amount": _("A donation is more than zero.")})
@@ -605,7 +600,7 @@ def station_create(
         raise ValidationError({"area": _("A social-work station belongs to a township.")})
     if Station.objects.filter(area=area).exists():
         raise ValidationError({"area": _("This township has a station already.")})
-    not_future(opened_on, "opened_on")
+    not_future(opened_on, "opened_on", required=False)
     if stars not in (None, "", *range(1, 6)):
         raise ValidationError({"stars": _("A star rating is 1 to 5.")})
     station = _save(
@@ -646,7 +641,7 @@ def station_staff_add(
     policy.require(actor, "station.manage", station)
     if qualification not in StationStaff.Qualification.values:
         raise ValidationError({"qualification": _("Choose the qualification.")})
-    not_future(joined_on, "joined_on")
+    not_future(joined_on, "joined_on", required=False)
     return _save(  # type: ignore[no-any-return]
         StationStaff(
             station=station,
@@ -666,7 +661,7 @@ def volunteer_register(
     *, actor: Any, area: Area, name: str, registered_on: datetime.date, team: str = ""
 ) -> Volunteer:
     policy.require_area_choice(actor, "volunteer.manage", area)
-    not_future(registered_on, "registered_on")
+    not_future(registered_on, "registered_on", required=False)
     return _save(  # type: ignore[no-any-return]
         Volunteer(
             area=area,
@@ -683,7 +678,7 @@ def volunteer_service_record(
     *, actor: Any, volunteer: Volunteer, served_on: datetime.date, hours: Any, activity: str
 ) -> VolunteerService:
     policy.require(actor, "volunteer.manage", volunteer)
-    not_future(served_on, "served_on")
+    not_future(served_on, "served_on", required=False)
     if served_on < volunteer.registered_on:
         raise ValidationError({"served_on": _("The service cannot be before the registration.")})
     try:
@@ -732,7 +727,7 @@ def fund_use_record(
     beneficiaries: int = 0,
 ) -> FundUse:
     policy.require_area_choice(actor, "lottery.manage", area)
-    not_future(spent_on, "spent_on")
+    not_future(spent_on, "spent_on", required=False)
     value = clean_money(amount, "amount")
     if value <= 0:
         raise ValidationError({"amount": _("An amount spent is more than zero.")})

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas.models import Area
@@ -21,14 +20,6 @@ def save(obj: models.Model, actor: Any) -> None:
     obj._history_user = actor  # type: ignore[attr-defined]
     obj.full_clean()
     obj.save()
-
-
-def not_future(day: Any, field: str) -> datetime.date:
-    if not isinstance(day, datetime.date):
-        raise ValidationError({field: _("Enter a date.")})
-    if day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
-    return day
 
 
 def money(value: Any, field: str) -> Decimal:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import Appointment, Child, FollowUp, Risk, Training, Visit
 from ..standards import Kind
-from ._common import not_future, require_level, save, standard_int
+from ._common import require_level, save, standard_int
 
 
 @transaction.atomic

@@ -14,12 +14,12 @@ from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_id_number, clean_text, id_facts
+from civil_affairs.core.validators import clean_id_number, clean_text, id_facts, not_future
 from civil_affairs.people.models import Person
 
 from ..models import Category, Child, Guardian, ParentSituation
 from ..standards import Kind
-from ._common import not_future, require_level, save, standard_int
+from ._common import require_level, save, standard_int
 
 Situation = ParentSituation.Situation
 CHILD_FIELDS = ("school", "in_full_time_education", "left_school_on", "risk_level", "note")

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import CareActivity, Child, MandatoryReport
-from ._common import money, not_future, save
+from ._common import money, save
 
 ReportStatus = MandatoryReport.Status
 

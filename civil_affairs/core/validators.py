@@ -166,6 +166,16 @@ def validate_bank_account(value: str) -> None:
         raise ValidationError(_("An account number is 8 to 32 digits."), code="bank_account")
 
 
+def not_future(day: Any, field: str, *, required: bool = True) -> None:
+    """A date given to a service: a date (unless not `required` and None), not after today."""
+    if day is None and not required:
+        return
+    if not isinstance(day, datetime.date):
+        raise ValidationError({field: _("Enter a date.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
 def clean_text(value: Any, field: str, *, required: bool = False, max_length: int = 0) -> str:
     """A text field of a service's input, stripped: required, at most `max_length` characters
     (0: no limit), not a spreadsheet formula. Errors name the field."""

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import HomeCareCentre
-from .common import locked, not_future, save
+from .common import locked, save
 
 Status = HomeCareCentre.Status
 EDITABLE = ("name", "operator", "services", "meal_service")
@@ -72,7 +72,7 @@ def centre_advance(
     """Move a centre to its next stage on a date (no earlier than the stage before)."""
     policy.require(actor, "centre.manage", centre)
     centre = locked(centre)
-    not_future(on, "on")
+    not_future(on, "on", required=False)
     previous = getattr(centre, HomeCareCentre.STATUS_DATES[Status(centre.status)])
     if previous is not None and on < previous:
         raise ValidationError({"on": _("This date is before the previous stage's date.")})

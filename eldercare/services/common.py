@@ -3,12 +3,10 @@ person an ID number names (or registering them) within the actor's areas."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -27,11 +25,6 @@ def locked(obj: Any) -> Any:
     """The row afresh, locked until the transaction ends: a service changes this copy, so a
     refused change leaves nothing altered in the caller's object either."""
     return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
-def not_future(day: datetime.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: _("This date is in the future.")})
 
 
 def person_for(*, actor: Any, id_number: str, name: str, area: Area, action: str) -> Person:

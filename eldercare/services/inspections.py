@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import (
     Finding,
@@ -22,7 +22,7 @@ from ..models import (
     Inspection,
     Institution,
 )
-from .common import locked, not_future, save
+from .common import locked, save
 
 # the word a unit's name must carry for the "other units" count of the screening
 ELDERCARE_WORD = "养老"
@@ -41,7 +41,7 @@ def inspection_record(
     policy.require(actor, "inspection.record", institution)
     if kind not in Inspection.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of inspection.")})
-    not_future(inspected_on, "inspected_on")
+    not_future(inspected_on, "inspected_on", required=False)
     inspection = Inspection(
         institution=institution,
         kind=kind,
@@ -93,7 +93,7 @@ def finding_close(
     policy.require(actor, "finding.close", finding)
     finding = locked(finding)
     evidence = clean_text(evidence, "evidence", max_length=2000)
-    not_future(fixed_on, "fixed_on")
+    not_future(fixed_on, "fixed_on", required=False)
     if fixed_on < finding.inspection.inspected_on:
         raise ValidationError({"fixed_on": _("A hazard is fixed after it was found.")})
     if finding.severity == Finding.Severity.MAJOR:
@@ -152,7 +152,7 @@ def screening_record(
         kind, where = FundraisingScreening.UnitKind.OTHER, area
     if result not in FundraisingScreening.Result.values:
         raise ValidationError({"result": _("Choose a result.")})
-    not_future(screened_on, "screened_on")
+    not_future(screened_on, "screened_on", required=False)
     screening = FundraisingScreening(
         unit_kind=kind,
         unit_name=name,

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
-from civil_affairs.core.validators import clean_credit_code, clean_text
+from civil_affairs.core.validators import clean_credit_code, clean_text, not_future
 
 from ..models import Grade, Institution, Resident
-from .common import not_future, person_for, save
+from .common import person_for, save
 
 INSTITUTION_FIELDS = (
     "name",
@@ -42,7 +42,7 @@ def clean_institution(values: dict[str, Any]) -> dict[str, Any]:
             out[field] = clean_text(out[field], field, max_length=100)
     if "nature" in out and out["nature"] not in Institution.Nature.values:
         raise ValidationError({"nature": _("Choose public, public-private or private.")})
-    not_future(out.get("filing_date"), "filing_date")
+    not_future(out.get("filing_date"), "filing_date", required=False)
     return out
 
 
@@ -107,7 +107,7 @@ def grade_record(
     evidence: str = "",
 ) -> Grade:
     policy.require(actor, "institution.manage", institution)
-    not_future(rated_on, "rated_on")
+    not_future(rated_on, "rated_on", required=False)
     if valid_until <= rated_on:
         raise ValidationError({"valid_until": _("A grade is valid until after it is rated.")})
     if level not in range(1, 6):
@@ -138,7 +138,7 @@ def resident_admit(
 ) -> Resident:
     """Admit a person (found by ID number, or registered in the institution's area)."""
     policy.require(actor, "resident.manage", institution)
-    not_future(admitted_on, "admitted_on")
+    not_future(admitted_on, "admitted_on", required=False)
     person = person_for(
         actor=actor, id_number=id_number, name=name, area=institution.area, action="resident.manage"
     )
@@ -169,8 +169,8 @@ def _set_care(
 ) -> None:
     if ability_level is not None and assessed_on is None:
         raise ValidationError({"assessed_on": _("Give the date of the ability assessment.")})
-    not_future(assessed_on, "assessed_on")
-    not_future(vaccinated_on, "vaccinated_on")
+    not_future(assessed_on, "assessed_on", required=False)
+    not_future(vaccinated_on, "vaccinated_on", required=False)
     if vaccinated_on is not None and not vaccinated:
         vaccinated = True
     resident.ability_level = ability_level
@@ -201,7 +201,7 @@ def resident_discharge(*, actor: Any, resident: Resident, discharged_on: datetim
     policy.require(actor, "resident.manage", resident)
     if resident.discharged_on is not None:
         raise ValidationError({"discharged_on": _("Already discharged.")})
-    not_future(discharged_on, "discharged_on")
+    not_future(discharged_on, "discharged_on", required=False)
     if discharged_on < resident.admitted_on:
         raise ValidationError({"discharged_on": _("Discharge comes after admission.")})
     resident.discharged_on = discharged_on

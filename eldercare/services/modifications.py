@@ -21,13 +21,13 @@ from civil_affairs.areas import policy
 from civil_affairs.core.money import ZERO, to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 from civil_affairs.people.models import Person
 from civil_affairs.standards import selectors as standards
 
 from ..models import Modification, ModificationItem, ModificationLine
 from ..standards import Kind
-from .common import locked, not_future, save
+from .common import locked, save
 
 Status = Modification.Status
 HARDSHIP = (
@@ -84,7 +84,7 @@ def modification_apply(
     dependent: bool = False,
 ) -> Modification:
     policy.require(actor, "modification.apply", person)
-    not_future(applied_on, "applied_on")
+    not_future(applied_on, "applied_on", required=False)
     if person.death_date is not None:
         raise ValidationError({"id_number": _("This person has died.")})
     if Modification.objects.filter(person=person).exclude(status=Status.REFUSED).exists():
@@ -114,7 +114,7 @@ def modification_assess(
     most the cap per household in force in the month of the assessment."""
     policy.require(actor, "modification.manage", modification)
     modification = locked(modification)
-    not_future(assessed_on, "assessed_on")
+    not_future(assessed_on, "assessed_on", required=False)
     if assessed_on < modification.applied_on:
         raise ValidationError({"assessed_on": _("The assessment comes after the application.")})
     if not lines:
@@ -157,7 +157,7 @@ def modification_start_works(
 ) -> Modification:
     policy.require(actor, "modification.manage", modification)
     modification = locked(modification)
-    not_future(started_on, "started_on")
+    not_future(started_on, "started_on", required=False)
     if modification.assessed_on and started_on < modification.assessed_on:
         raise ValidationError({"started_on": _("Works start after the assessment.")})
     modification.works_started_on = started_on
@@ -174,7 +174,7 @@ def modification_accept(
     """The acceptance check (验收): the modification counts as completed from this date."""
     policy.require(actor, "modification.accept", modification)
     modification = locked(modification)
-    not_future(accepted_on, "accepted_on")
+    not_future(accepted_on, "accepted_on", required=False)
     if modification.works_started_on and accepted_on < modification.works_started_on:
         raise ValidationError({"accepted_on": _("Acceptance comes after the works started.")})
     modification.accepted_on = accepted_on

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import CareWorker, HomeCareCentre, Institution, Training
-from .common import not_future, person_for, save
+from .common import person_for, save
 
 
 @transaction.atomic
@@ -33,13 +33,13 @@ def careworker_create(
     if employer is None or (institution is not None and centre is not None):
         raise ValidationError({"institution": _("Give the institution or the centre.")})
     policy.require(actor, "careworker.manage", employer)
-    not_future(employed_from, "employed_from")
+    not_future(employed_from, "employed_from", required=False)
     certificate_number = clean_text(certificate_number, "certificate_number", max_length=50)
     if certificate_number and certified_on is None:
         raise ValidationError({"certified_on": _("Give the date of the certificate.")})
     if skill_level is not None and skill_level not in CareWorker.SkillLevel.values:
         raise ValidationError({"skill_level": _("A skill level is 1 to 5.")})
-    not_future(certified_on, "certified_on")
+    not_future(certified_on, "certified_on", required=False)
     person = person_for(
         actor=actor,
         id_number=id_number,
@@ -80,7 +80,7 @@ def training_record(
     *, actor: Any, worker: CareWorker, course: str, attended_on: datetime.date, hours: int
 ) -> Training:
     policy.require(actor, "careworker.manage", worker)
-    not_future(attended_on, "attended_on")
+    not_future(attended_on, "attended_on", required=False)
     if hours <= 0:
         raise ValidationError({"hours": _("Give the hours of training.")})
     training = Training(

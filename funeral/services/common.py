@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civil_affairs.core.validators import clean_id_number
@@ -28,13 +26,6 @@ def clean_id(value: str, field: str) -> str:
         return clean_id_number(value)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
-
-
-def not_future(day: datetime.date | None, field: str) -> None:
-    if day is None:
-        raise ValidationError({field: _("This field is required.")})
-    if day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
 
 
 def whole(value: Any, field: str) -> int:

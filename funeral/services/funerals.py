@@ -19,7 +19,7 @@ from civil_affairs import benefits
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.months import first_of_month
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 from civil_affairs.crosscheck import services as crosscheck_services
 from civil_affairs.crosscheck.kinds import Kind as ListKind
 from civil_affairs.crosscheck.kinds import default_mapping
@@ -30,7 +30,7 @@ from civil_affairs.standards import selectors as standards
 
 from .. import standards as kinds
 from ..models import Cemetery, CemeteryProgress, Death, FeeWaiver, TombSweepingPlan
-from .common import clean_id, not_future, saved, whole
+from .common import clean_id, saved, whole
 
 FEE_WAIVER_PROGRAM = "funeral_fee_waiver"
 # The facts of the benefits registry that make a family eligible for the fee waiver.

@@ -22,7 +22,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core import notes
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_credit_code, clean_text, id_facts
+from civil_affairs.core.validators import clean_credit_code, clean_text, id_facts, not_future
 from civil_affairs.standards import selectors as standards
 
 from .. import standards as kinds
@@ -35,7 +35,7 @@ from ..models import (
     MarriageAgency,
     MarriageRefusal,
 )
-from .common import clean_id, not_future, saved
+from .common import clean_id, saved
 
 NOTE_LAPSED = notes.register(
     "funeral.divorce_lapsed", gettext_lazy("Certificate not applied for by %(day)s.")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.areas.models import Area
 from civil_affairs.core.status import first_status, transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 
 from ..models import (
     Boundary,
@@ -28,7 +28,7 @@ from ..models import (
     NamingDecision,
     PlaceName,
 )
-from .common import coordinate, not_future, saved, whole
+from .common import coordinate, saved, whole
 
 # Hanyu Pinyin as the registry writes it: Latin letters (tone marks allowed), spaces,
 # apostrophes and hyphens between syllables.

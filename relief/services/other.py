@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -16,7 +15,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.money import to_yuan
 from civil_affairs.core.months import first_of_month
 from civil_affairs.core.status import transition
-from civil_affairs.core.validators import clean_text
+from civil_affairs.core.validators import clean_text, not_future
 from civil_affairs.people.models import Person
 
 from .. import calc, rules
@@ -31,11 +30,6 @@ def _money(value: Any, field: str) -> Decimal:
     if amount < 0:
         raise ValidationError({field: _("An amount cannot be negative.")})
     return amount
-
-
-def _not_future(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
 
 
 @transaction.atomic
@@ -81,7 +75,7 @@ def homeless_intake(
 ) -> HomelessCase:
     """Take a person into the relief station."""
     policy.require(actor, "homeless.manage", area=area)
-    _not_future(found_on, "found_on")
+    not_future(found_on, "found_on")
     if zone is not None and not policy.may(actor, "homeless.manage", zone):
         raise ValidationError({"zone": _("This patrol zone is not one of yours.")})
     case = HomelessCase(
@@ -112,7 +106,7 @@ def homeless_give_service(
         raise ValidationError(_("The person has left the station."))
     if kind not in HomelessService.Kind.values:
         raise ValidationError({"kind": _("Choose the service.")})
-    _not_future(given_on, "given_on")
+    not_future(given_on, "given_on")
     if given_on < case.found_on:
         raise ValidationError({"given_on": _("The service cannot be before the intake.")})
     service = HomelessService(
@@ -149,7 +143,7 @@ def homeless_close(
 ) -> HomelessCase:
     """Returned home, placed, long-stay resident, or left on their own."""
     policy.require(actor, "homeless.manage", case)
-    _not_future(on, "on")
+    not_future(on, "on")
     destination = clean_text(destination, "destination")
     if outcome in (HomelessCase.Status.RETURNED, HomelessCase.Status.PLACED) and not destination:
         raise ValidationError(
@@ -183,7 +177,7 @@ def medical_aid_record(
         raise ValidationError({"person": _("The patient is in no household on file.")})
     household = membership.household
     policy.require(actor, "medical_aid.record", household)
-    _not_future(treated_on, "treated_on")
+    not_future(treated_on, "treated_on")
     total = _money(total_cost, "total_cost")
     insurance = _money(insurance_paid, "insurance_paid")
     aid = _money(aid_amount, "aid_amount")
