@@ -195,6 +195,7 @@ class ListItem(TimeStampedModel):
         NEGATIVE = "negative", _("Negative list")
 
     area_lookup = "area"
+    area_reads_up = True  # the county's list holds in every village (policy.scope_up)
 
     area = models.ForeignKey(
         "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
@@ -223,6 +224,7 @@ class CancelledCertificate(TimeStampedModel):
         RESTORED = "restored", _("Restored")
 
     area_lookup = "area"
+    area_reads_up = True  # a county's cancellation holds in every village (policy.scope_up)
 
     area = models.ForeignKey(
         "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")

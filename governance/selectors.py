@@ -81,30 +81,13 @@ def villages_lacking(
     return villages(user=user).exclude(_has_committee(kind, on)).select_related("parent")
 
 
-def visible_area_ids(user: Any) -> set[int]:
-    """The user's areas and the areas above them: county-wide items (the three lists, the
-    cancelled certificates) apply to every township and village under the county."""
-    ids = set(policy.scope(user, Area.objects.all()).values_list("pk", flat=True))
-    for assignment in policy.assignments(user):
-        node: Area | None = assignment.area
-        while node is not None:
-            ids.add(node.pk)
-            node = node.parent
-    return ids
-
-
 def list_items(*, user: Any, kind: str = "") -> QuerySet[ListItem]:
-    rows = ListItem.objects.select_related("area")
-    if not policy.is_unrestricted(user):
-        rows = rows.filter(area_id__in=visible_area_ids(user))
+    rows = policy.scope_up(user, ListItem.objects.select_related("area"))
     return rows.filter(kind=kind) if kind else rows
 
 
 def cancelled_certificates(*, user: Any) -> QuerySet[CancelledCertificate]:
-    rows = CancelledCertificate.objects.select_related("area")
-    if not policy.is_unrestricted(user):
-        rows = rows.filter(area_id__in=visible_area_ids(user))
-    return rows
+    return policy.scope_up(user, CancelledCertificate.objects.select_related("area"))
 
 
 def certificate_requests(*, user: Any) -> QuerySet[CertificateRequest]:

@@ -291,6 +291,21 @@ def scope(user: Any, queryset: models.QuerySet[M], action: str | None = None) ->
     return queryset.filter(**{f"{lookup}__in": area_ids(user, ACTIONS[action] if action else None)})
 
 
+def scope_up(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Rows in the user's areas or in the areas above them: for decisions an upper level
+    publishes for everyone below (a model with `area_reads_up = True`: the county's
+    cancelled certificates and its lists of village duties hold in every village)."""
+    if is_unrestricted(user):
+        return queryset
+    ids = set(area_ids(user))
+    for assignment in assignments(user):
+        node: Area | None = assignment.area
+        while node is not None:
+            ids.add(node.pk)
+            node = node.parent
+    return queryset.filter(**{f"{area_lookup(queryset.model)}__in": ids})
+
+
 def within(queryset: models.QuerySet[M], area: Area | None) -> models.QuerySet[M]:
     """The rows in `area` or below it (None: all). Not an access rule: combine with `scope`."""
     if area is None:

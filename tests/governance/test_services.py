@@ -298,6 +298,14 @@ def test_a_request_for_a_cancelled_certificate_is_refused_with_the_basis(areas, 
         requested_on=D(2019, 1, 3),
     )
     assert before.outcome == "issued"
+    # the county's cancellation holds in township A's villages; township B's own does not
+    services.certificate_cancel(
+        actor=officers.governance,
+        area=areas.b,
+        item="出生证明",
+        legal_basis="由卫生健康部门出具",
+        cancelled_on=D(2022, 6, 1),
+    )
     assert [c.item for c in selectors.cancelled_certificates(user=officers.clerk_a)] == [
         "亲属关系证明"
     ]

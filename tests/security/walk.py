@@ -185,8 +185,10 @@ def targets(user: Any, model: type[models.Model]) -> Targets:
     """An object of `model` in the user's areas and one outside them (None where there is
     none, or where the model has no area: county-wide settings are inside for everyone)."""
     rows = model._default_manager.order_by("pk")
+    # a decision published for the areas below (area_reads_up) is inside for them too
+    read = policy.scope_up if getattr(model, "area_reads_up", False) else policy.scope
     try:
-        scoped = policy.scope(user, model._default_manager.all())
+        scoped = read(user, model._default_manager.all())
     except TypeError:  # no area_lookup: a county-wide setting
         return Targets(rows.first(), None)
     return Targets(scoped.order_by("pk").first(), rows.exclude(pk__in=scoped.values("pk")).first())
