@@ -55,8 +55,23 @@ def _rows_sql(program: str) -> RowsSql:
     return rows_sql
 
 
+# Centralised extreme-poverty support is paid to the care home (services.payees); the
+# dispersed care subsidy's caregiver is recorded but still paid with the whole amount to the
+# person (a split row per month is not built yet).
+PAYEES_SQL = """
+SELECT id AS source_id, payee_name, payee_bank_name AS bank_name, payee_account AS bank_account
+FROM relief_entitlement
+WHERE program = 'extreme_poverty' AND payee_account <> ''
+"""
+
+
 def register_providers() -> None:
     for program in Program:
         register(
-            Provider(program=program.value, label=program.label, rows_sql=_rows_sql(program.value))
+            Provider(
+                program=program.value,
+                label=program.label,
+                rows_sql=_rows_sql(program.value),
+                payees_sql=PAYEES_SQL if program == Program.EXTREME_POVERTY else None,
+            )
         )

@@ -398,7 +398,7 @@ def export_path(job: ExportJob) -> Path:
 
 def bank_file_stream(payroll: Payroll) -> Iterator[bytes]:
     sql = """
-    SELECT p.id, p.bank_account, pp.name, p.amount
+    SELECT p.id, p.bank_account, coalesce(nullif(p.payee_name, ''), pp.name), p.amount
     FROM payments_payment p JOIN people_person pp ON pp.id = p.person_id
     WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
     ORDER BY p.id

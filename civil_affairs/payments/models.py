@@ -267,12 +267,19 @@ class Payment(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     hold_reason = models.CharField(_("reason held"), max_length=300, blank=True)
+    payee_name = models.CharField(
+        _("paid to"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("Set when paid to someone else than the beneficiary (a care home)."),
+    )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(
         _("bank account"),
         max_length=32,
         blank=True,
-        help_text=_("The person's account when the payroll was approved."),
+        help_text=_("The payee's account when the payroll was approved."),
     )
     bank_reason = models.CharField(_("bank's reason"), max_length=200, blank=True)
     settled_at = models.DateTimeField(_("bank result at"), null=True, blank=True)

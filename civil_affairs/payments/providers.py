@@ -20,6 +20,13 @@ silently: the reconciliation lists it for a decision.
 at the program's own record (an entitlement, an allowance) so every yuan can be traced. The
 engine restricts the rows to a range of person ids per chunk: keep the SQL a plain SELECT
 (joins and LATERALs, no aggregate over all people) so PostgreSQL pushes that range down.
+
+`payees_sql`, if given, names the records paid to someone other than the beneficiary (a care
+home receives the centralised support of its residents):
+
+    SELECT source_id, payee_name, bank_name, bank_account
+
+At approval their rows take that payee's name and account instead of the person's.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ class Provider:
     program: str  # stored on each payment row, e.g. "dibao"
     label: str | Promise  # lazy, so that each reader sees it in their own language
     rows_sql: RowsSql
+    payees_sql: str | None = None
 
 
 _providers: dict[str, Provider] = {}

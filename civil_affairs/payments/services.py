@@ -184,13 +184,36 @@ def _require_status(payroll: Payroll, action: str, message: str) -> None:
         raise ValidationError(message % {"status": payroll.get_status_display()})
 
 
-def _missing_accounts(payroll: Payroll) -> None:
-    missing = (
-        Payment.objects.filter(payroll=payroll, status=Payment.Status.PENDING)
-        .filter(person__bank_account="")
-        .select_related("person")
-        .order_by("person__name")
+def _payees_sql() -> str:
+    """The providers' payees (providers.Provider.payees_sql) with an account, as one SELECT
+    of (program, source_id, payee_name, bank_name, bank_account)."""
+    parts = [
+        f"SELECT '{p.program}'::varchar AS program, x.source_id, x.payee_name, x.bank_name, "  # noqa: S608
+        f"x.bank_account FROM ({p.payees_sql}) AS x WHERE x.bank_account <> ''"
+        for p in providers.all_providers()
+        if p.payees_sql
+    ]
+    return "\nUNION ALL\n".join(parts) or (
+        "SELECT NULL::varchar AS program, NULL::bigint AS source_id, NULL::varchar AS "
+        "payee_name, NULL::varchar AS bank_name, NULL::varchar AS bank_account WHERE false"
     )
+
+
+def _missing_accounts(payroll: Payroll) -> None:
+    """Refuse while a row to pay has no account: neither the person's nor a payee's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT p.id FROM payments_payment p
+              JOIN people_person pp ON pp.id = p.person_id
+              LEFT JOIN ({_payees_sql()}) x ON x.program = p.program AND x.source_id = p.source_id
+             WHERE p.payroll_id = %s AND p.status = 'pending' AND pp.bank_account = ''
+               AND x.source_id IS NULL
+            """,  # noqa: S608 - the providers' own SQL, no user input
+            [payroll.pk],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    missing = Payment.objects.filter(pk__in=ids).select_related("person").order_by("person__name")
     count = missing.count()
     if count:
         raise ValidationError(
@@ -775,7 +798,8 @@ def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
             ],
             code="balance",
         )
-    # the accounts paid are those on file now; later changes do not alter an approved payroll
+    # the accounts paid are those on file now (the person's, or the payee's a program names);
+    # later changes do not alter an approved payroll
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -784,6 +808,17 @@ def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
               FROM people_person pp
              WHERE pp.id = p.person_id AND p.payroll_id = %s AND p.status = 'pending'
             """,
+            [payroll.pk],
+        )
+        cursor.execute(
+            f"""
+            UPDATE payments_payment p
+               SET payee_name = x.payee_name, bank_name = x.bank_name,
+                   bank_account = x.bank_account, updated_at = now()
+              FROM ({_payees_sql()}) x
+             WHERE x.program = p.program AND x.source_id = p.source_id
+               AND p.payroll_id = %s AND p.status = 'pending'
+            """,  # noqa: S608 - the providers' own SQL, no user input
             [payroll.pk],
         )
     today = timezone.localdate()

@@ -1,0 +1,67 @@
+"""Payees (issue 10, item 7): centralised extreme-poverty support is paid to the care home.
+The resident needs no account of their own; the approved row and the bank file carry the care
+home's name and account, while the row still names the resident as the beneficiary."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from civil_affairs.payments import services
+from civil_affairs.payments.models import Payment
+from relief import services as relief_services
+from tests.factories import PersonFactory
+
+from .factories import approved, beneficiary, entitle, generate
+
+pytestmark = pytest.mark.django_db
+
+HOME_ACCOUNT = "6217000011112222"
+
+
+def _resident(staff, areas, *, payee: bool):
+    resident = PersonFactory(area=areas.village_a, bank_name="", bank_account="")
+    support = entitle(resident, "extreme_poverty", "1288.00")
+    support.basis = {"support_mode": "centralised"}
+    support.save(update_fields=["basis"])
+    if payee:
+        relief_services.entitlement_set_payee(
+            actor=staff.caseworker_a,
+            entitlement=support,
+            payee_name="县敬老院",
+            payee_bank_name="农商银行",
+            payee_account=HOME_ACCOUNT,
+        )
+    return resident
+
+
+def test_centralised_support_is_paid_to_the_care_home(staff, areas):
+    resident = _resident(staff, areas, payee=True)
+    other = beneficiary(areas.village_a, "dibao", "500.00")
+
+    payroll = approved(generate(staff.finance), staff)
+
+    paid = Payment.objects.get(payroll=payroll, person=resident)
+    assert (paid.payee_name, paid.bank_account, paid.amount) == (
+        "县敬老院",
+        HOME_ACCOUNT,
+        1288,
+    )
+    own = Payment.objects.get(payroll=payroll, person=other)
+    assert (own.payee_name, own.bank_account) == ("", other.bank_account)
+
+    stream, _name = services.payroll_bank_file(actor=staff.finance, payroll=payroll)
+    records = b"".join(stream).split(b"\r\n")[1:-2]
+    by_account = {r[17:49].decode().strip(): r for r in records}
+    assert len(records) == 2
+    home = by_account[HOME_ACCOUNT]
+    assert home[49:89].decode("gb18030").strip() == "县敬老院"
+    assert int(home[89:104]) == 128800
+
+
+def test_without_a_payee_a_resident_without_an_account_stops_the_approval(staff, areas):
+    resident = _resident(staff, areas, payee=False)
+    payroll = generate(staff.finance)
+    with pytest.raises(ValidationError) as info:
+        approved(payroll, staff)
+    assert resident.name in str(info.value)
