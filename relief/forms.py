@@ -357,6 +357,21 @@ class EntitlementActionForm(BootstrapForm):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
+class CarePayeeForm(BootstrapForm):
+    """Whom extreme-poverty support is paid to: the care home (centralised) or the contracted
+    caregiver (dispersed); the service says which the case needs."""
+
+    payee_name = forms.CharField(label=_("care home"), max_length=100, required=False)
+    payee_bank_name = forms.CharField(label=_("care home's bank"), max_length=100, required=False)
+    payee_account = forms.CharField(label=_("care home's account"), max_length=40, required=False)
+    caregiver = forms.CharField(
+        label=_("caregiver's ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("A person on file in your areas."),
+    )
+
+
 class HomelessIntakeForm(BootstrapForm):
     area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
     name = forms.CharField(label=_("name or description"), max_length=100)

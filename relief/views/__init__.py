@@ -15,7 +15,13 @@ from .households import (
     household_list,
     member_means,
 )
-from .management import due_reviews, entitlement_detail, entitlement_list, review_detail
+from .management import (
+    due_reviews,
+    entitlement_detail,
+    entitlement_list,
+    entitlement_payee,
+    review_detail,
+)
 from .other import figures, homeless_detail, homeless_list, medical_aid
 from .rules import (
     change_payee,
@@ -38,6 +44,7 @@ __all__ = [
     "due_reviews",
     "entitlement_detail",
     "entitlement_list",
+    "entitlement_payee",
     "figures",
     "homeless_detail",
     "homeless_list",

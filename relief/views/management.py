@@ -17,6 +17,7 @@ from civil_affairs.areas import policy
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.status import history
+from civil_affairs.people.selectors import person_by_id_number
 
 from .. import forms, selectors, services
 from ..models import Entitlement, Review
@@ -102,6 +103,51 @@ ENTITLEMENT_ACTIONS: dict[str, Callable[..., Any]] = {
     "resume": services.entitlement_resume,
     "stop": services.entitlement_stop,
 }
+
+
+@login_required
+def entitlement_payee(request: HttpRequest, pk: int) -> HttpResponse:
+    """The care home or the contracted caregiver of extreme-poverty support."""
+    entitlement = selectors.entitlement_get(user=request.user, pk=pk)
+    policy.require(request.user, "entitlement.manage", entitlement)
+    form = forms.CarePayeeForm(
+        request.POST or None,
+        initial={
+            "payee_name": entitlement.payee_name,
+            "payee_bank_name": entitlement.payee_bank_name,
+            "payee_account": entitlement.payee_account,
+            "caregiver": entitlement.caregiver.id_number if entitlement.caregiver else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            caregiver = None
+            if data["caregiver"]:
+                caregiver = person_by_id_number(user=request.user, id_number=data["caregiver"])
+                if caregiver is None:
+                    raise ValidationError(
+                        {"caregiver": _("No one with this ID number is on file in your areas.")}
+                    )
+            services.entitlement_set_payee(
+                actor=request.user,
+                entitlement=entitlement,
+                payee_name=data["payee_name"],
+                payee_bank_name=data["payee_bank_name"],
+                payee_account=data["payee_account"],
+                caregiver_id=caregiver.pk if caregiver else None,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("relief:entitlement_detail", pk=entitlement.pk)
+    return render(
+        request,
+        "relief/entitlement_payee.html",
+        {"entitlement": entitlement, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

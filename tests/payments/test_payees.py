@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from civil_affairs.payments import services
 from civil_affairs.payments.models import Payment
 from relief import services as relief_services
+from relief.models import Entitlement
+from tests.conftest import login
 from tests.factories import PersonFactory
 
 from .factories import approved, beneficiary, entitle, generate
@@ -65,3 +67,23 @@ def test_without_a_payee_a_resident_without_an_account_stops_the_approval(staff,
     with pytest.raises(ValidationError) as info:
         approved(payroll, staff)
     assert resident.name in str(info.value)
+
+
+def test_a_caseworker_names_the_care_home_on_the_entitlement_page(staff, areas):
+    resident = _resident(staff, areas, payee=False)
+    support = Entitlement.objects.get(person=resident)
+    url = f"/relief/entitlements/{support.pk}/payee/"
+    page = login(staff.caseworker_a)
+    response = page.post(url, {"payee_name": "县敬老院", "payee_account": ""})
+    assert response.status_code == 400
+    assert "请填写供养机构账号" in response.content.decode()
+    response = page.post(
+        url,
+        {"payee_name": "县敬老院", "payee_bank_name": "农商银行", "payee_account": HOME_ACCOUNT},
+    )
+    assert response.status_code == 302
+    support.refresh_from_db()
+    assert (support.payee_name, support.payee_account) == ("县敬老院", HOME_ACCOUNT)
+    assert "县敬老院" in page.get(f"/relief/entitlements/{support.pk}/").content.decode()
+    # another township's caseworker does not find it
+    assert login(staff.caseworker_b).get(url).status_code == 404
