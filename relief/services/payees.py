@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.validators import clean_text, compact_account
+from civil_affairs.people.models import Person
 
 from .. import calc, means
 from ..models import Application, Entitlement, Household, HouseholdMember, Program
@@ -209,6 +210,10 @@ def entitlement_set_payee(
             raise ValidationError({"caregiver": _("Choose the contracted caregiver.")})
         if caregiver_id == entitlement.person_id:
             raise ValidationError({"caregiver": _("The caregiver is someone else.")})
+        if not policy.scope(actor, Person.objects.filter(pk=caregiver_id)).exists():
+            raise ValidationError(
+                {"caregiver": _("No one with this ID number is on file in your areas.")}
+            )
         entitlement.caregiver_id = caregiver_id
         entitlement.payee_name = ""
         entitlement.payee_bank_name = ""

@@ -123,7 +123,7 @@ def entitlement_payee(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             caregiver = None
-            if data["caregiver"]:
+            if data["caregiver"]:  # the number to a person; the service checks whose
                 caregiver = person_by_id_number(user=request.user, id_number=data["caregiver"])
                 if caregiver is None:
                     raise ValidationError(

@@ -87,3 +87,22 @@ def test_a_caseworker_names_the_care_home_on_the_entitlement_page(staff, areas):
     assert "县敬老院" in page.get(f"/relief/entitlements/{support.pk}/").content.decode()
     # another township's caseworker does not find it
     assert login(staff.caseworker_b).get(url).status_code == 404
+
+
+def test_the_caregiver_is_someone_on_file_in_the_actors_areas(staff, areas):
+    elder = PersonFactory(area=areas.village_a)
+    support = entitle(elder, "extreme_poverty", "1288.00")
+    support.basis = {"support_mode": "dispersed"}
+    support.save(update_fields=["basis"])
+    elsewhere = PersonFactory(area=areas.village_b)
+    with pytest.raises(ValidationError) as info:
+        relief_services.entitlement_set_payee(
+            actor=staff.caseworker_a, entitlement=support, caregiver_id=elsewhere.pk
+        )
+    assert list(info.value.message_dict) == ["caregiver"]
+    neighbour = PersonFactory(area=areas.village_a)
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=neighbour.pk
+    )
+    support.refresh_from_db()
+    assert support.caregiver == neighbour
