@@ -25,6 +25,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from civil_affairs.areas import policy
+
 Count = Callable[..., int | None]  # (*, user, area) -> int | None
 
 
@@ -36,6 +38,18 @@ class Queue:
     count: Count
     url: Callable[[Any], str]  # (area) -> the list behind the count
     overdue: bool = False  # shown in red when not empty
+
+
+def rows_in_area(action: str, rows: Callable[[Any], Any]) -> Count:
+    """The usual count: the rows of a list (`rows(user)`, already scoped by the policy) in
+    the area asked, for a user whose role may `action` (None otherwise)."""
+
+    def count(*, user: Any, area: Any) -> int | None:
+        if not policy.may(user, action):
+            return None
+        return int(policy.within(rows(user), area).count())
+
+    return count
 
 
 _queues: dict[str, Queue] = {}
