@@ -79,7 +79,7 @@ def _sample() -> dict[str, Any]:
         "surnames": sorted({row[2] for row in people}),
         "applications": applications,
         "county_id": Area.objects.get(code="430922").pk,
-        "programs": [p.program for p in providers.all_providers()],
+        "programs": providers.payroll_programs(),
         "generate_month": month.strftime("%Y-%m"),
     }
 

@@ -261,7 +261,7 @@ def plain_floor(actor: Any) -> dict[str, float]:
 
     from civil_affairs.areas.models import Area
     from civil_affairs.core.months import parse_month
-    from civil_affairs.payments import engine
+    from civil_affairs.payments import engine, providers
     from civil_affairs.payments.models import Payroll
 
     month = parse_month(MONTH)
@@ -272,7 +272,7 @@ def plain_floor(actor: Any) -> dict[str, float]:
         status=Payroll.Status.CANCELLED,
         generated_by=actor,
     ).pk
-    rows, params = engine.rows_query(PROGRAMS, month)
+    rows, params = engine.rows_query(providers.with_parts(PROGRAMS), month)
     paid = engine.PAID_SQL
     select = (
         "SELECT r.program, r.person_id, r.area_id, r.month, "

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from civil_affairs.areas.models import Area
 from civil_affairs.core.idgen import make_id_number
+from civil_affairs.people.services import person_create
 from civil_affairs.standards import services as standard_services
 from civil_affairs.standards.models import Standard
 
 from . import services
-from .models import Application, Household, Review
+from .models import Application, Entitlement, Household, Review
 from .standards import Kind
 
 K = Kind
@@ -266,6 +267,54 @@ def load(areas: dict[str, Area]) -> None:
         worker_a,
         reviewer_a,
         Application.Status.IN_PAYMENT,
+    )
+    services.entitlement_set_payee(
+        actor=worker_a,
+        entitlement=Entitlement.objects.get(person=hu.members.get().person),
+        payee_name="桃江县社会福利院",
+        payee_bank_name="湖南农商银行",
+        payee_account="6230013099990001",
+    )
+    # an extreme-poverty elder at home, cared for by her nephew under a care agreement: the
+    # care amount is paid to him, the rest to her
+    luo = household(
+        worker_a,
+        "430922100201",
+        "花果山村四组2号",
+        _member("head", "罗桂英", datetime.date(1944, 4, 12), 92, work_capacity="none"),
+    )
+    services.self_care_assess(  # cannot bathe, dress or walk alone: partial self-care
+        actor=worker_a,
+        member=luo.members.get(),
+        assessed_on=applied,
+        eating=True,
+        dressing=False,
+        transfer=True,
+        toilet=True,
+        walking=False,
+        bathing=False,
+    )
+    walk(
+        case(worker_a, luo, program="extreme_poverty", support_mode="dispersed"),
+        worker_a,
+        reviewer_a,
+        Application.Status.IN_PAYMENT,
+    )
+    nephew = person_create(
+        actor=worker_a,
+        id_number=make_id_number("430922", datetime.date(1972, 8, 3), 94),
+        name="罗建军",
+        area=areas["430922100201"],
+        address="花果山村四组5号",
+        bank_name="湖南农商银行",
+        bank_account="6230013099990002",
+    )
+    care = Entitlement.objects.get(person=luo.members.get().person)
+    services.entitlement_set_payee(
+        actor=worker_a,
+        entitlement=care,
+        caregiver_id=nephew.pk,
+        caregiver_from=care.start_month,
     )
     # a case at the township review, one in public notice, one just registered
     wu = household(

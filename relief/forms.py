@@ -370,6 +370,19 @@ class CarePayeeForm(BootstrapForm):
         required=False,
         help_text=_("A person on file in your areas."),
     )
+    caregiver_from = MonthField(label=_("agreement from month"), required=False)
+    caregiver_to = MonthField(
+        label=_("agreement to month"),
+        required=False,
+        help_text=_("Empty while the agreement runs."),
+    )
+
+    def __init__(self, *args: Any, dispersed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # only the fields of the case's support mode
+        care_home = ("payee_name", "payee_bank_name", "payee_account")
+        for name in care_home if dispersed else ("caregiver", "caregiver_from", "caregiver_to"):
+            del self.fields[name]
 
 
 class HomelessIntakeForm(BootstrapForm):

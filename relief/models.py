@@ -123,6 +123,10 @@ class Entitlement(TimeStampedModel):
         verbose_name=_("contracted caregiver"),
         help_text=_("Paid the care amount of dispersed extreme-poverty support."),
     )
+    # The care agreement's months: from `caregiver_from` to `caregiver_to` (open-ended when
+    # empty) the care amount goes to the caregiver, the rest to the person (relief/payroll.py).
+    caregiver_from = models.DateField(_("care agreement from month"), null=True, blank=True)
+    caregiver_to = models.DateField(_("care agreement to month"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

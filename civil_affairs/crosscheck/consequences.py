@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from civil_affairs import benefits
+from civil_affairs.payments import providers
 
 from .models import Action, Warning
 
@@ -122,7 +123,10 @@ def apply(
                 "amount": str(new_amount) if new_amount is not None else None,
             }
         )
-    for program in dict.fromkeys(b.program for b in affected):
+    programs = list(dict.fromkeys(b.program for b in affected))
+    if action != Action.CHANGE_AMOUNT:  # a stopped benefit's parts (paid to others) stop too
+        programs = providers.with_parts(programs)
+    for program in programs:
         overpayments.extend(
             overpayment_register(
                 actor=actor,

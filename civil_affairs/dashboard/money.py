@@ -64,6 +64,14 @@ def available(money: MoneyFigure) -> bool:
     return bool(set(money.programs) & known_programs())
 
 
+def programs_read(money: MoneyFigure) -> list[str]:
+    """A part of a program (paid to someone else, providers.Provider.part_of) adds to its
+    program's funds, never to its person-times."""
+    if money.measure == AMOUNT:
+        return providers.with_parts(list(money.programs))
+    return list(money.programs)
+
+
 def rows(money: MoneyFigure, period: Period, area_ids: Iterable[int]) -> Any:
     """The summary rows a money figure adds up, in the user's share of the area."""
     refresh = summary.latest()
@@ -75,7 +83,10 @@ def rows(money: MoneyFigure, period: Period, area_ids: Iterable[int]) -> Any:
             program=money.group or money.programs[0], period=period.kind, start=period.first
         )
     return qs.filter(
-        program__in=money.programs, period="month", start__gte=period.first, start__lte=period.last
+        program__in=programs_read(money),
+        period="month",
+        start__gte=period.first,
+        start__lte=period.last,
     )
 
 
@@ -115,7 +126,9 @@ def compute(money: MoneyFigure, *, user: Any, area: Any, period: Period) -> int 
     if money.measure == PERSONS:
         row = totals.get((money.group or money.programs[0], period.kind))
         return int(row["persons"]) if row else 0
-    values = [totals[(p, "month")][money.measure] for p in money.programs if (p, "month") in totals]
+    values = [
+        totals[(p, "month")][money.measure] for p in programs_read(money) if (p, "month") in totals
+    ]
     if money.measure == AMOUNT:
         return sum(values, Decimal("0.00"))
     return int(sum(values))

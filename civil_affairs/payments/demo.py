@@ -45,7 +45,7 @@ def _generate(actor: Any, month: datetime.date) -> Payroll:
     """Generate in this process (the demo runs before any worker); the queued chord that
     follows finds every chunk done and changes nothing."""
     payroll = services.payroll_generate(
-        actor=actor, month=month, programs=[p.program for p in providers.all_providers()]
+        actor=actor, month=month, programs=providers.payroll_programs()
     )
     for chunk in payroll.chunks.all():
         services.payroll_chunk_generate(chunk_id=chunk.pk)
@@ -74,7 +74,7 @@ def load(areas: dict[str, Area]) -> None:
             "program", flat=True
         )
     )
-    for program in [p.program for p in providers.all_providers()]:
+    for program in providers.payroll_programs():
         if program not in allocated:
             amount, reference = ALLOCATIONS.get(program, DEFAULT_ALLOCATION)
             services.ledger_allocate(

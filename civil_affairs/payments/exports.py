@@ -62,6 +62,9 @@ def _labels_expr(column: str, labels: dict[str, str], params: dict[str, Any], ke
     return f"CASE {column} {' '.join(whens)} ELSE {column} END"
 
 
+PAID_TO = "CASE WHEN p.payee_name <> '' THEN p.payee_name ELSE pp.name END"
+
+
 def columns() -> list[str]:
     """The columns of the CSV (and of the xlsx sheets, which name the township instead)."""
     return [
@@ -76,6 +79,7 @@ def columns() -> list[str]:
         _("bank account"),
         _("reference"),
         _("status"),
+        _("paid to"),  # the care home or caregiver when not the person (providers.payees_sql)
     ]
 
 
@@ -104,12 +108,13 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
             "CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END",
             _account_expr(full_id),
             status,
+            PAID_TO,
         )
     ]
     sql = f"""
     SELECT {text[0]}, {text[1]}, {text[2]}, {text[3]}, {text[4]},
            to_char(p.month, 'YYYY-MM'), p.amount, {text[5]},
-           {text[6]}, lpad(p.id::text, 16, '0'), {text[7]}
+           {text[6]}, lpad(p.id::text, 16, '0'), {text[7]}, {text[8]}
     FROM payments_payment p
     JOIN people_person pp ON pp.id = p.person_id
     JOIN areas_area v ON v.id = p.area_id
@@ -122,12 +127,12 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
 
 def xlsx_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
     """The xlsx's rows: area id (which picks the sheet), name, ID number, program, month,
-    amount (a float: a spreadsheet's number), bank, account, reference, status — grouped by
+    amount (a float: a spreadsheet's number), bank, account, reference, status, paid to — grouped by
     village in the index's order (no sort); names and labels are looked up in Python."""
     sql = f"""
     SELECT p.area_id, pp.name, {_id_expr(full_id)}, p.program, to_char(p.month, 'YYYY-MM'),
            p.amount::float8, CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,
-           {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), p.status
+           {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), p.status, {PAID_TO}
     FROM payments_payment p
     JOIN people_person pp ON pp.id = p.person_id
     WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
@@ -257,7 +262,7 @@ def _write_workbook(
     # one sheet per township; constant-memory sheets are written top to bottom, each on
     # its own, so rows may come in any township order
     heads = [_("No."), *columns()[1:]]
-    widths = [7, 16, 10, 21, 18, 9, 12, 16, 24, 18, 8]
+    widths = [7, 16, 10, 21, 18, 9, 12, 16, 24, 18, 8, 16]
     names = {summary.get_name()}
     sheets: dict[int, Sheet] = {}
     for township in totals:
@@ -292,6 +297,7 @@ def _write_workbook(
         account,
         ref,
         status,
+        paid_to,
     ) in _server_rows(sql, params):
         target = sheet_of[area_id]
         target.count += 1
@@ -312,6 +318,7 @@ def _write_workbook(
                     account,
                     ref,
                     status_of.get(status, status),
+                    paid_to,
                 )
             ],
         )

@@ -19,7 +19,7 @@ from .models import Payment
 
 
 def program_choices() -> list[tuple[str, str]]:
-    return [(p.program, str(p.label)) for p in providers.all_providers()]
+    return [(p, providers.label_of(p)) for p in providers.payroll_programs()]
 
 
 def next_payroll_month() -> datetime.date:

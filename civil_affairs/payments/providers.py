@@ -26,7 +26,13 @@ home receives the centralised support of its residents):
 
     SELECT source_id, payee_name, bank_name, bank_account
 
-At approval their rows take that payee's name and account instead of the person's.
+At approval their rows take that payee's name and account instead of the person's. With
+`payee_only`, a row is never paid to the person: without the payee's account it waits.
+
+`part_of` makes a provider the part of another program's benefit that is paid to someone else
+(the care amount of dispersed extreme-poverty support, paid to the contracted caregiver): it
+is generated with that program (a payroll of the program has its parts), paid out of that
+program's fund, and counted in its funds but not in its person-times.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ class Provider:
     label: str | Promise  # lazy, so that each reader sees it in their own language
     rows_sql: RowsSql
     payees_sql: str | None = None
+    payee_only: bool = False
+    part_of: str = ""
 
 
 _providers: dict[str, Provider] = {}
@@ -61,6 +69,27 @@ def get(program: str) -> Provider:
 
 def all_providers() -> list[Provider]:
     return list(_providers.values())
+
+
+def payroll_programs() -> list[str]:
+    """The programs a payroll is asked for (the parts come with their program)."""
+    return [p.program for p in _providers.values() if not p.part_of]
+
+
+def with_parts(programs: list[str]) -> list[str]:
+    """`programs` and the parts paid with them, sorted."""
+    parts = [p.program for p in _providers.values() if p.part_of in programs]
+    return sorted({*programs, *parts})
+
+
+def parts_of(program: str) -> list[str]:
+    return [p.program for p in _providers.values() if p.part_of == program]
+
+
+def fund_of(program: str) -> str:
+    """The program whose balance in the special account pays `program`."""
+    provider = _providers.get(program)
+    return provider.part_of if provider and provider.part_of else program
 
 
 # One-off programs (temporary assistance, charity medical aid, funeral fee waivers…) are not
@@ -85,5 +114,5 @@ def label_of(program: str) -> str:
 
 
 def fund_programs() -> list[str]:
-    """Every program the special account keeps a balance for."""
-    return [*_providers, *_one_off]
+    """Every program the special account keeps a balance for (a part draws on its program's)."""
+    return [*payroll_programs(), *_one_off]

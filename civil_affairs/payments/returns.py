@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from civil_affairs.core.money import ZERO
 
-from . import bankfile
+from . import bankfile, providers
 from .models import BankReturn, Payroll
 
 MAX_ERRORS = 200  # shown to the uploader; the count says how many there are
@@ -194,5 +194,7 @@ def apply(bank_return: BankReturn) -> Outcome:
             else:
                 outcome.failed_rows += rows
                 outcome.failed_amount += amount
-                outcome.failed_by_program[program] = (rows, amount)
+                fund = providers.fund_of(program)  # a part is returned to its program's fund
+                before_rows, before_amount = outcome.failed_by_program.get(fund, (0, ZERO))
+                outcome.failed_by_program[fund] = (before_rows + rows, before_amount + amount)
     return outcome

@@ -112,7 +112,11 @@ def covering_area(areas: Sequence[Area]) -> Area:
 
 
 def _names(payments: Any) -> str:
-    names = [p.person.name for p in payments[:MAX_NAMES]]
+    payee_only = _payee_only()
+    names = [
+        f"{p.person.name}（{p.program_label}）" if p.program in payee_only else p.person.name
+        for p in payments[:MAX_NAMES]
+    ]
     return "、".join(names) + ("…" if len(payments) > MAX_NAMES else "")
 
 
@@ -184,6 +188,10 @@ def _require_status(payroll: Payroll, action: str, message: str) -> None:
         raise ValidationError(message % {"status": payroll.get_status_display()})
 
 
+def _payee_only() -> list[str]:
+    return [p.program for p in providers.all_providers() if p.payee_only]
+
+
 def _payees_sql() -> str:
     """The providers' payees (providers.Provider.payees_sql) with an account, as one SELECT
     of (program, source_id, payee_name, bank_name, bank_account)."""
@@ -200,17 +208,18 @@ def _payees_sql() -> str:
 
 
 def _missing_accounts(payroll: Payroll) -> None:
-    """Refuse while a row to pay has no account: neither the person's nor a payee's."""
+    """Refuse while a row to pay has no account: neither the person's nor a payee's (a
+    payee-only program's rows need the payee's)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT p.id FROM payments_payment p
               JOIN people_person pp ON pp.id = p.person_id
               LEFT JOIN ({_payees_sql()}) x ON x.program = p.program AND x.source_id = p.source_id
-             WHERE p.payroll_id = %s AND p.status = 'pending' AND pp.bank_account = ''
-               AND x.source_id IS NULL
+             WHERE p.payroll_id = %s AND p.status = 'pending'
+               AND (pp.bank_account = '' OR p.program = ANY(%s)) AND x.source_id IS NULL
             """,  # noqa: S608 - the providers' own SQL, no user input
-            [payroll.pk],
+            [payroll.pk, _payee_only()],
         )
         ids = [row[0] for row in cursor.fetchall()]
     missing = Payment.objects.filter(pk__in=ids).select_related("person").order_by("person__name")
@@ -263,12 +272,13 @@ def payroll_generate(
     programs = sorted(set(programs))
     if not programs:
         raise ValidationError({"programs": _("Choose at least one program.")})
-    known = {p.program for p in providers.all_providers()}
+    known = set(providers.payroll_programs())
     unknown = [p for p in programs if p not in known]
     if unknown:
         raise ValidationError(
             {"programs": _("Unknown program: %(programs)s.") % {"programs": ", ".join(unknown)}}
         )
+    programs = providers.with_parts(programs)  # a part is paid with its program
     chosen = list(areas) if areas else _default_areas(actor)
     if not chosen:
         raise PermissionDenied(_("You have no area to generate a payroll for."))
@@ -734,12 +744,13 @@ def may_approve(actor: Any, payroll: Payroll) -> bool:
 
 
 def payable_by_program(payroll: Payroll) -> dict[str, Decimal]:
+    """What the payroll's rows to pay need of each program's fund (a part draws on its
+    program's, providers.fund_of)."""
     amounts: dict[str, Decimal] = {}
     for entry in payroll.totals:
         if entry["status"] == Payment.Status.PENDING:
-            amounts[entry["program"]] = amounts.get(entry["program"], ZERO) + Decimal(
-                entry["amount"]
-            )
+            fund = providers.fund_of(entry["program"])
+            amounts[fund] = amounts.get(fund, ZERO) + Decimal(entry["amount"])
     return amounts
 
 
@@ -1462,7 +1473,7 @@ def overpayment_recover(
     fund = county_of(overpayment.area)
     _lock(LOCK_LEDGER, fund.pk)
     entry = LedgerEntry.objects.create(
-        program=overpayment.program,
+        program=providers.fund_of(overpayment.program),
         kind=LedgerEntry.Kind.RECOVERY,
         amount=amount,
         booked_on=booked_on or timezone.localdate(),

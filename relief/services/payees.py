@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.validators import clean_text, compact_account
+from civil_affairs.payments.models import Payment
 from civil_affairs.people.models import Person
 
 from .. import calc, means
 from ..models import Application, Entitlement, Household, HouseholdMember, Program
+from ..payroll import CARE
 from .entitlements import check_month, entitlement_create, entitlement_stop
 
 Relationship = HouseholdMember.Relationship
@@ -185,9 +187,16 @@ def entitlement_set_payee(
     payee_bank_name: str = "",
     payee_account: str = "",
     caregiver_id: int | None = None,
+    caregiver_from: datetime.date | None = None,
+    caregiver_to: datetime.date | None = None,
 ) -> Entitlement:
     """Extreme-poverty support: centralised, paid to the care home (its name and account);
-    dispersed, its care amount to the contracted caregiver (a person on file)."""
+    dispersed, its care amount to the contracted caregiver (a person on file) in the months
+    of the care agreement (relief/payroll.py splits those months).
+
+    Months already in a payroll keep how they were split: the agreement's months may change
+    only after them (end an agreement with its last month; a new caregiver takes over the
+    months not yet approved)."""
     policy.require(actor, "entitlement.manage", entitlement)
     if entitlement.program != Program.EXTREME_POVERTY:
         raise ValidationError(_("Only extreme-poverty support has a care home or caregiver."))
@@ -205,6 +214,7 @@ def entitlement_set_payee(
         entitlement.payee_bank_name = payee_bank_name
         entitlement.payee_account = account
         entitlement.caregiver = None
+        entitlement.caregiver_from = entitlement.caregiver_to = None
     else:
         if caregiver_id is None:
             raise ValidationError({"caregiver": _("Choose the contracted caregiver.")})
@@ -214,10 +224,58 @@ def entitlement_set_payee(
             raise ValidationError(
                 {"caregiver": _("No one with this ID number is on file in your areas.")}
             )
+        if caregiver_from is None:
+            raise ValidationError({"caregiver_from": _("Give the agreement's first month.")})
+        caregiver_from = first_of_month(caregiver_from)
+        caregiver_to = first_of_month(caregiver_to) if caregiver_to else None
+        if caregiver_to is not None and caregiver_to < caregiver_from:
+            raise ValidationError(
+                {"caregiver_to": _("The last month cannot be before the first month.")}
+            )
+        _keep_paid_months(entitlement, caregiver_from, caregiver_to)
         entitlement.caregiver_id = caregiver_id
+        entitlement.caregiver_from = caregiver_from
+        entitlement.caregiver_to = caregiver_to
         entitlement.payee_name = ""
         entitlement.payee_bank_name = ""
         entitlement.payee_account = ""
     entitlement._history_user = actor  # type: ignore[attr-defined]
     entitlement.save()
     return entitlement
+
+
+def _in_agreement(
+    month: datetime.date, first: datetime.date | None, last: datetime.date | None
+) -> bool:
+    return first is not None and first <= month and (last is None or month <= last)
+
+
+def _keep_paid_months(
+    entitlement: Entitlement, first: datetime.date, last: datetime.date | None
+) -> None:
+    """Refuse an agreement that would split a month already in a payroll differently."""
+    paid = (
+        Payment.objects.filter(
+            person_id=entitlement.person_id,  # served by the unique index
+            source_id=entitlement.pk,
+            program__in=(Program.EXTREME_POVERTY, CARE),
+            reissued=False,
+        )
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    before = entitlement.caregiver_from if entitlement.caregiver_id else None
+    changed = sorted(
+        month
+        for month in paid
+        if _in_agreement(month, before, entitlement.caregiver_to)
+        != _in_agreement(month, first, last)
+    )
+    if changed:
+        raise ValidationError(
+            _(
+                "%(month)s is already in a payroll, split as the agreement was: change the "
+                "agreement's months only after the months paid."
+            )
+            % {"month": f"{changed[0]:%Y-%m}"}
+        )

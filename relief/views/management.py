@@ -110,20 +110,24 @@ def entitlement_payee(request: HttpRequest, pk: int) -> HttpResponse:
     """The care home or the contracted caregiver of extreme-poverty support."""
     entitlement = selectors.entitlement_get(user=request.user, pk=pk)
     policy.require(request.user, "entitlement.manage", entitlement)
+    dispersed = entitlement.basis.get("support_mode") != "centralised"
     form = forms.CarePayeeForm(
         request.POST or None,
+        dispersed=dispersed,
         initial={
             "payee_name": entitlement.payee_name,
             "payee_bank_name": entitlement.payee_bank_name,
             "payee_account": entitlement.payee_account,
             "caregiver": entitlement.caregiver.id_number if entitlement.caregiver else "",
+            "caregiver_from": entitlement.caregiver_from or first_of_month(timezone.localdate()),
+            "caregiver_to": entitlement.caregiver_to,
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             caregiver = None
-            if data["caregiver"]:  # the number to a person; the service checks whose
+            if data.get("caregiver"):  # the number to a person; the service checks whose
                 caregiver = person_by_id_number(user=request.user, id_number=data["caregiver"])
                 if caregiver is None:
                     raise ValidationError(
@@ -132,10 +136,12 @@ def entitlement_payee(request: HttpRequest, pk: int) -> HttpResponse:
             services.entitlement_set_payee(
                 actor=request.user,
                 entitlement=entitlement,
-                payee_name=data["payee_name"],
-                payee_bank_name=data["payee_bank_name"],
-                payee_account=data["payee_account"],
+                payee_name=data.get("payee_name", ""),
+                payee_bank_name=data.get("payee_bank_name", ""),
+                payee_account=data.get("payee_account", ""),
                 caregiver_id=caregiver.pk if caregiver else None,
+                caregiver_from=data.get("caregiver_from"),
+                caregiver_to=data.get("caregiver_to"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -77,6 +77,41 @@ def test_death_of_a_dibao_member_stops_the_benefit_and_lists_paid_months(staff, 
     assert run(areas.county).warnings_created == 0  # a rerun raises nothing new
 
 
+def test_a_death_lists_the_care_subsidy_paid_to_the_caregiver_after_it(staff, areas):
+    """Dispersed extreme-poverty support of 1288 a month, 300 of it to the caregiver: a death
+    in March stops both parts from April and lists both as overpaid."""
+    from relief import services as relief_services
+
+    elder = beneficiary(areas.village_a, "extreme_poverty", "1288.00", start=JAN)
+    household_of(elder)
+    support = Entitlement.objects.get(person=elder)
+    support.basis = {"support_mode": "dispersed"}
+    support.save(update_fields=["basis"])
+    support.periods.update(basis={"care": "300.00"})
+    caregiver = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account="6217000000007001"
+    )
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=JAN
+    )
+    paid_payrolls(staff, [JAN, APR], ["extreme_poverty"])  # April also pays Feb and Mar
+
+    deaths(staff.approver, areas.county, [(elder, "2026-03-10")])
+    assert run(areas.county).warnings_created == 1
+    result = services.warnings_confirm(
+        actor=staff.caseworker_a,
+        warnings=[Warning.objects.get()],
+        action="stop",
+        effective_month=APR,
+    )
+    assert sorted((o.program, o.month, o.amount) for o in result.overpayments) == [
+        ("extreme_poverty", APR, Decimal("988.00")),
+        ("extreme_poverty_care", APR, Decimal("300.00")),
+    ]
+    may = generate(staff.finance, month=MAY, programs=["extreme_poverty"])
+    assert not Payment.objects.filter(payroll=may, person=elder).exists()
+
+
 def test_confirm_through_the_page(staff, areas, beneficiaries):
     b = beneficiaries
     deaths(staff.approver, areas.county, [(b.head_a, "2026-03-10")])

@@ -14,9 +14,12 @@ from civil_affairs.dashboard import figures, selectors, summary
 from civil_affairs.dashboard.figures import Period
 from civil_affairs.dashboard.models import PaymentSummary
 from civil_affairs.payments import providers
+from relief import services as relief_services
 from tests.conftest import login
+from tests.factories import PersonFactory
+from tests.payments.factories import approved, entitle, generate
 
-from .conftest import NOV, refresh
+from .conftest import NOV, OCT, bank_return, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,40 @@ def test_the_summary_is_refreshed_after_a_bank_return(
     assert figures.get("relief.funds.dibao").compute(
         user=staff.approver, area=areas.county, period=YEAR
     ) == D("500.00")
+
+
+def test_the_care_subsidy_counts_in_extreme_povertys_funds_not_its_person_times(staff, areas):
+    """A dispersed elder's 1288 a month, 300 of it paid to her caregiver: the funds are
+    1288 a month, the person-times one a month."""
+    elder = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account="6217000000009101"
+    )
+    caregiver = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account="6217000000009102"
+    )
+    support = entitle(elder, "extreme_poverty", "1288.00", start=OCT)
+    support.basis = {"support_mode": "dispersed"}
+    support.save(update_fields=["basis"])
+    support.periods.update(basis={"care": "300.00"})
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=OCT
+    )
+    for month in (OCT, NOV):
+        payroll = approved(generate(staff.finance, month=month), staff)
+        bank_return(staff, payroll)
+    refresh()
+    got = {
+        key: figures.get(key).compute(user=staff.approver, area=areas.a, period=YEAR)
+        for key in (
+            "relief.funds.extreme_poverty",
+            "relief.person_times.extreme_poverty",
+            "relief.assistance_funds",
+            "relief.assisted_person_times",
+        )
+    }
+    assert got == {
+        "relief.funds.extreme_poverty": D("2576.00"),
+        "relief.person_times.extreme_poverty": 2,
+        "relief.assistance_funds": D("2576.00"),
+        "relief.assisted_person_times": 2,
+    }

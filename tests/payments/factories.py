@@ -8,7 +8,7 @@ from typing import Any
 
 from django.test import TestCase
 
-from civil_affairs.payments import services
+from civil_affairs.payments import providers, services
 from civil_affairs.payments.models import Payroll
 from relief.models import Entitlement, EntitlementPeriod
 from tests.factories import PersonFactory
@@ -90,7 +90,7 @@ def fund(actor: Any, program: str = "dibao", amount: str = "1000000.00") -> Any:
 
 def approved(payroll: Payroll, staff: Any) -> Payroll:
     """Submit (finance) and approve (approver) a draft payroll, funding it first."""
-    for program in payroll.programs:
+    for program in sorted({providers.fund_of(p) for p in payroll.programs}):
         fund(staff.finance, program)
     services.payroll_submit(actor=staff.finance, payroll=payroll)
     return services.payroll_approve(actor=staff.approver, payroll=payroll)

@@ -36,7 +36,7 @@ def _rows(body: bytes) -> list[list[str]]:
 
 def _assert_every_row(payroll: Any, rows: list[list[str]]) -> None:
     header, data = rows[0], rows[1:]
-    assert len(header) == 11
+    assert len(header) == 12
     payments = Payment.objects.filter(payroll=payroll).select_related("person")
     assert len(data) == payments.count() == 4
     by_ref = {row[9]: row for row in data}

@@ -45,7 +45,7 @@ def test_csv_for_finance_has_whole_numbers_and_is_logged(staff, payroll):
     name, rows = _csv(staff.finance, payroll)
     assert name == f"payroll-2026-11-{payroll.pk}.csv"
     header, data = rows[0], rows[1:]
-    assert len(header) == len(data[0]) == 11
+    assert len(header) == len(data[0]) == 12
     payments = (
         Payment.objects.filter(payroll=payroll).exclude(status="held").select_related("person")
     )

@@ -4,17 +4,22 @@ home's name and account, while the row still names the resident as the beneficia
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from civil_affairs.payments import services
-from civil_affairs.payments.models import Payment
+from civil_affairs.payments import exports, reconciliation, services
+from civil_affairs.payments.models import LedgerEntry, Payment
 from relief import services as relief_services
 from relief.models import Entitlement
 from tests.conftest import login
 from tests.factories import PersonFactory
 
-from .factories import approved, beneficiary, entitle, generate
+from .factories import DEC, NOV, approved, beneficiary, entitle, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +102,151 @@ def test_the_caregiver_is_someone_on_file_in_the_actors_areas(staff, areas):
     elsewhere = PersonFactory(area=areas.village_b)
     with pytest.raises(ValidationError) as info:
         relief_services.entitlement_set_payee(
-            actor=staff.caseworker_a, entitlement=support, caregiver_id=elsewhere.pk
+            actor=staff.caseworker_a,
+            entitlement=support,
+            caregiver_id=elsewhere.pk,
+            caregiver_from=NOV,
         )
     assert list(info.value.message_dict) == ["caregiver"]
     neighbour = PersonFactory(area=areas.village_a)
     relief_services.entitlement_set_payee(
-        actor=staff.caseworker_a, entitlement=support, caregiver_id=neighbour.pk
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=neighbour.pk, caregiver_from=NOV
     )
     support.refresh_from_db()
     assert support.caregiver == neighbour
+
+
+# ---- dispersed support: the care amount to the caregiver, in the agreement's months
+
+JAN = datetime.date(2027, 1, 1)
+CAREGIVER_ACCOUNT = "6217000033334444"
+
+
+def _dispersed(staff, areas):
+    """1288 a month: 988 basic living + 300 care (full care, the period's basis)."""
+    elder = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account="6217000055556666"
+    )
+    support = entitle(elder, "extreme_poverty", "1288.00")
+    support.basis = {"support_mode": "dispersed"}
+    support.save(update_fields=["basis"])
+    support.periods.update(basis={"care": "300.00", "self_care": "full_care"})
+    caregiver = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account=CAREGIVER_ACCOUNT
+    )
+    return elder, support, caregiver
+
+
+def _paid(payroll):
+    return sorted(
+        (p.program, f"{p.month:%m}", p.amount, p.payee_name, p.bank_account)
+        for p in Payment.objects.filter(payroll=payroll)
+    )
+
+
+def _differences():
+    return [
+        d
+        for program, month in reconciliation.as_of_months().items()
+        for d in reconciliation.differences(program, month)
+    ]
+
+
+def test_the_care_amount_goes_to_the_caregiver_in_the_agreements_months(staff, areas):
+    elder, support, caregiver = _dispersed(staff, areas)
+    november = approved(generate(staff.finance, NOV), staff)
+    assert _paid(november) == [
+        ("extreme_poverty", "11", Decimal("1288.00"), "", elder.bank_account)
+    ]
+
+    def agree(first, last=None):
+        relief_services.entitlement_set_payee(
+            actor=staff.caseworker_a,
+            entitlement=support,
+            caregiver_id=caregiver.pk,
+            caregiver_from=first,
+            caregiver_to=last,
+        )
+
+    # November was paid whole to the elder: the agreement cannot reach back into it
+    with pytest.raises(ValidationError) as info:
+        agree(NOV)
+    assert "2026-11" in str(info.value)
+    agree(DEC)
+
+    december = generate(staff.finance, DEC)
+    assert december.programs == [
+        "dibao",
+        "disability_care",
+        "disability_living",
+        "extreme_poverty",
+        "extreme_poverty_care",
+    ]
+    december = approved(december, staff)
+    assert _paid(december) == [
+        ("extreme_poverty", "12", Decimal("988.00"), "", elder.bank_account),
+        ("extreme_poverty_care", "12", Decimal("300.00"), caregiver.name, CAREGIVER_ACCOUNT),
+    ]
+    # both rows are paid out of the extreme-poverty fund, 1288 in all
+    disbursed = LedgerEntry.objects.filter(payroll=december, kind=LedgerEntry.Kind.DISBURSEMENT)
+    assert [(e.program, e.amount) for e in disbursed] == [("extreme_poverty", Decimal("-1288.00"))]
+    # the bank file pays the caregiver's account in the caregiver's name
+    stream, _name = services.payroll_bank_file(actor=staff.finance, payroll=december)
+    records = b"".join(stream).split(b"\r\n")[1:-2]
+    by_account = {r[17:49].decode().strip(): r for r in records}
+    assert by_account[CAREGIVER_ACCOUNT][49:89].decode("gb18030").strip() == caregiver.name
+    assert int(by_account[CAREGIVER_ACCOUNT][89:104]) == 30000
+
+    # the payroll's CSV says whom each row is paid to
+    body = b"".join(exports.csv_stream(december, full_id=True)).decode("utf-8-sig")
+    paid_to = {(row[4], row[11]) for row in csv.reader(io.StringIO(body))}
+    assert ("特困人员照料护理补贴", caregiver.name) in paid_to
+    assert ("特困人员救助供养", elder.name) in paid_to
+
+    # the agreement ends with December: January is paid whole to the elder again
+    agree(DEC, DEC)
+    january = approved(generate(staff.finance, JAN), staff)
+    assert _paid(january) == [("extreme_poverty", "01", Decimal("1288.00"), "", elder.bank_account)]
+    assert _differences() == []
+    page = login(staff.caseworker_a).get(f"/relief/entitlements/{support.pk}/").content.decode()
+    assert f"{caregiver.name}" in page
+    assert "2026-12" in page
+
+
+def test_a_caregiver_without_an_account_stops_the_approval_not_paid_to_the_elder(staff, areas):
+    elder, support, caregiver = _dispersed(staff, areas)
+    caregiver.bank_account = ""
+    caregiver.save(update_fields=["bank_account"])
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=NOV
+    )
+    with pytest.raises(ValidationError) as info:
+        approved(generate(staff.finance, NOV), staff)
+    assert f"{elder.name}（特困人员照料护理补贴）" in str(info.value)
+    assert Payment.objects.filter(program="extreme_poverty_care", amount=300).count() == 1
+
+
+def test_the_payee_page_asks_a_dispersed_case_for_the_caregiver_and_the_months(staff, areas):
+    _elder, support, caregiver = _dispersed(staff, areas)
+    url = f"/relief/entitlements/{support.pk}/payee/"
+    page = login(staff.caseworker_a)
+    text = page.get(url).content.decode()
+    assert 'name="caregiver_from"' in text
+    assert 'name="payee_account"' not in text
+    response = page.post(url, {"caregiver": caregiver.id_number, "caregiver_from": ""})
+    assert response.status_code == 400
+    assert "请填写协议起始月" in response.content.decode()
+    response = page.post(
+        url,
+        {"caregiver": caregiver.id_number, "caregiver_from": "2026-12", "caregiver_to": "2026-11"},
+    )
+    assert response.status_code == 400
+    assert "不能早于" in response.content.decode()
+    response = page.post(url, {"caregiver": caregiver.id_number, "caregiver_from": "2026-12"})
+    assert response.status_code == 302
+    support.refresh_from_db()
+    assert (support.caregiver, support.caregiver_from, support.caregiver_to) == (
+        caregiver,
+        DEC,
+        None,
+    )
