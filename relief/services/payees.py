@@ -232,6 +232,15 @@ def entitlement_set_payee(
             raise ValidationError(
                 {"caregiver_to": _("The last month cannot be before the first month.")}
             )
+        if caregiver_from < entitlement.start_month:
+            raise ValidationError(
+                {
+                    "caregiver_from": _(
+                        "The agreement cannot start before the support's first month (%(month)s)."
+                    )
+                    % {"month": f"{entitlement.start_month:%Y-%m}"}
+                }
+            )
         _keep_paid_months(entitlement, caregiver_from, caregiver_to)
         entitlement.caregiver_id = caregiver_id
         entitlement.caregiver_from = caregiver_from

@@ -202,6 +202,8 @@ def test_the_care_amount_goes_to_the_caregiver_in_the_agreements_months(staff, a
     paid_to = {(row[4], row[11]) for row in csv.reader(io.StringIO(body))}
     assert ("特困人员照料护理补贴", caregiver.name) in paid_to
     assert ("特困人员救助供养", elder.name) in paid_to
+    rows = login(staff.finance).get(f"/payments/{december.pk}/rows/").content.decode()
+    assert f"收款人：{caregiver.name}" in rows
 
     # the agreement ends with December: January is paid whole to the elder again
     agree(DEC, DEC)
@@ -242,6 +244,8 @@ def test_the_payee_page_asks_a_dispersed_case_for_the_caregiver_and_the_months(s
     )
     assert response.status_code == 400
     assert "不能早于" in response.content.decode()
+    response = page.post(url, {"caregiver": caregiver.id_number, "caregiver_from": "2026-10"})
+    assert "协议起始月不能早于供养的起始月（2026-11）" in response.content.decode()
     response = page.post(url, {"caregiver": caregiver.id_number, "caregiver_from": "2026-12"})
     assert response.status_code == 302
     support.refresh_from_db()
