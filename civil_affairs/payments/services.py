@@ -1092,6 +1092,8 @@ def payment_correct_account(
     policy.require(actor, "payment.correct", payment)
     if payment.status != Payment.Status.FAILED or payment.reissued:
         raise ValidationError(_("Only a failed row not yet reissued needs a new account."))
+    if payment.payee_name:  # the account is the payee's, kept by the program, not the person's
+        raise ValidationError(PAID_TO_PAYEE % {"payee": payment.payee_name})
     account = compact_account(bank_account)
     try:
         validate_bank_account(account)  # also required here, unlike on a person's record
@@ -1103,6 +1105,30 @@ def payment_correct_account(
     return people_services.person_update(
         actor=actor, person=payment.person, bank_name=bank_name, bank_account=account
     )
+
+
+PAID_TO_PAYEE = gettext_lazy(
+    "This row is paid to %(payee)s: correct the account where the payee is kept (a care home "
+    "on the entitlement's “paid to” page, a caregiver on their own record), then reissue it."
+)
+
+
+def _accounts_now(rows: Sequence[Payment]) -> dict[int, str]:
+    """The account each row would be paid to now: its payee's (providers' payees_sql), else
+    the person's."""
+    accounts = {row.pk: row.person.bank_account for row in rows}
+    payee_rows = [row for row in rows if row.payee_name]
+    if payee_rows:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT x.program, x.source_id, x.bank_account FROM ({_payees_sql()}) x "  # noqa: S608
+                "WHERE x.source_id = ANY(%s)",
+                [[row.source_id for row in payee_rows]],
+            )
+            payees = {(program, source): account for program, source, account in cursor}
+        for row in payee_rows:
+            accounts[row.pk] = payees.get((row.program, row.source_id), "")
+    return accounts
 
 
 @transaction.atomic
@@ -1134,6 +1160,7 @@ def payroll_reissue(
         policy.require(actor, "payroll.generate", row)
     problems = []
     unchanged = []
+    accounts = _accounts_now(rows)
     for row in rows:
         ok_status = row.status in {Payment.Status.FAILED, Payment.Status.HELD}
         if row.reissued or not ok_status or not row.payroll.allows("reissue"):
@@ -1141,7 +1168,7 @@ def payroll_reissue(
         elif (
             row.status == Payment.Status.FAILED
             and not same_account
-            and row.person.bank_account == row.bank_account
+            and accounts[row.pk] == row.bank_account
         ):
             unchanged.append(row)
     if problems:

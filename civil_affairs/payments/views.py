@@ -468,7 +468,13 @@ def payment_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The account of %(name)s is corrected.") % {"name": person.name}
             )
             return redirect("payments:failed_list")
-    return render(request, "payments/payment_correct.html", {"payment": payment, "form": form})
+    paid_to_payee = services.PAID_TO_PAYEE % {"payee": payment.payee_name}
+    return render(
+        request,
+        "payments/payment_correct.html",
+        {"payment": payment, "form": form, "paid_to_payee": paid_to_payee},
+        status=400 if form.errors else 200,
+    )
 
 
 # ---- the fund ledger

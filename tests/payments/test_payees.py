@@ -254,3 +254,68 @@ def test_the_payee_page_asks_a_dispersed_case_for_the_caregiver_and_the_months(s
         DEC,
         None,
     )
+
+
+def test_a_failed_care_row_is_corrected_on_the_caregivers_record_not_the_elders(staff, areas):
+    from civil_affairs.payments import bankfile
+    from civil_affairs.people.services import person_update
+
+    elder, support, caregiver = _dispersed(staff, areas)
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=NOV
+    )
+    november = approved(generate(staff.finance, NOV), staff)
+    stream, _name = services.payroll_bank_file(actor=staff.finance, payroll=november)
+    b"".join(stream)
+    care = Payment.objects.get(payroll=november, program="extreme_poverty_care")
+    lines = [
+        (
+            p.pk,
+            p.bank_account,
+            p.payee_name or elder.name,
+            int(p.amount * 100),
+            p != care,
+            "账户冻结",
+        )
+        for p in Payment.objects.filter(payroll=november)
+    ]
+    services.bank_return_apply(
+        actor=staff.finance,
+        payroll=november,
+        content=bankfile.result_file(november.pk, NOV, NOV, lines),
+        file_name="r.txt",
+    )
+    care.refresh_from_db()
+    assert care.status == "failed"
+
+    # the row's account is the caregiver's: the elder's record is not the place to correct it
+    with pytest.raises(ValidationError) as info:
+        services.payment_correct_account(
+            actor=staff.caseworker_a,
+            payment=care,
+            bank_name="邮储银行",
+            bank_account="6221880000000009",
+        )
+    assert caregiver.name in str(info.value)
+    page = login(staff.caseworker_a).get(f"/payments/rows/{care.pk}/correct/").content.decode()
+    assert 'id="paid-to-payee"' in page
+    assert 'id="correct-form"' not in page
+    elder.refresh_from_db()
+    assert elder.bank_account == "6217000055556666"
+
+    # the caregiver's account has not changed: a reissue would fail the same way
+    with pytest.raises(ValidationError) as info:
+        services.payroll_reissue(actor=staff.finance, payments=[care], month=NOV)
+    assert info.value.code == "same_account"
+    person_update(
+        actor=staff.caseworker_a,
+        person=caregiver,
+        bank_name="邮储银行",
+        bank_account="6221880000000009",
+    )
+    supplementary = approved(
+        services.payroll_reissue(actor=staff.finance, payments=[care], month=NOV), staff
+    )
+    assert _paid(supplementary) == [
+        ("extreme_poverty_care", "11", Decimal("300.00"), caregiver.name, "6221880000000009")
+    ]
