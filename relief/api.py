@@ -385,6 +385,10 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "status_reason",
             "basis",
             "periods",
+            "payee_name",
+            "caregiver",
+            "caregiver_from",
+            "caregiver_to",
         ]
         read_only_fields = fields
 

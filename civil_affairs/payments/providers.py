@@ -82,10 +82,6 @@ def with_parts(programs: list[str]) -> list[str]:
     return sorted({*programs, *parts})
 
 
-def parts_of(program: str) -> list[str]:
-    return [p.program for p in _providers.values() if p.part_of == program]
-
-
 def fund_of(program: str) -> str:
     """The program whose balance in the special account pays `program`."""
     provider = _providers.get(program)

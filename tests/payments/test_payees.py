@@ -173,6 +173,12 @@ def test_the_care_amount_goes_to_the_caregiver_in_the_agreements_months(staff, a
         agree(NOV)
     assert "2026-11" in str(info.value)
     agree(DEC)
+    api = login(staff.caseworker_a).get(f"/api/relief/entitlements/{support.pk}/").json()
+    assert (api["caregiver"], api["caregiver_from"], api["caregiver_to"]) == (
+        caregiver.pk,
+        "2026-12-01",
+        None,
+    )
 
     december = generate(staff.finance, DEC)
     assert december.programs == [
