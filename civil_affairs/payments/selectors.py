@@ -234,6 +234,22 @@ def generation_progress(payroll: Payroll) -> Progress:
     )
 
 
+def months_in_payrolls(
+    *, person_id: int, source_id: int, programs: Sequence[str]
+) -> set[datetime.date]:
+    """The benefit months a program's record (`source_id`) has rows for in any payroll, paid
+    or to pay (a reissued row counts through its reissue). No policy: for services that
+    already checked the record."""
+    return set(
+        Payment.objects.filter(
+            person_id=person_id,  # served by the unique index
+            source_id=source_id,
+            program__in=list(programs),
+            reissued=False,
+        ).values_list("month", flat=True)
+    )
+
+
 def failed_payments(*, user: Any) -> QuerySet[Payment]:
     """Rows to correct and reissue: failed at the bank (or held out of a payroll already sent)
     and not yet paid again."""

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from civil_affairs.areas import policy
 from civil_affairs.core.months import add_months, first_of_month
 from civil_affairs.core.validators import clean_text, compact_account
-from civil_affairs.payments.models import Payment
+from civil_affairs.payments.providers import with_parts
+from civil_affairs.payments.selectors import months_in_payrolls
 from civil_affairs.people.models import Person
 
 from .. import calc, means
 from ..models import Application, Entitlement, Household, HouseholdMember, Program
-from ..payroll import CARE
 from .entitlements import check_month, entitlement_create, entitlement_stop
 
 Relationship = HouseholdMember.Relationship
@@ -263,15 +263,10 @@ def _keep_paid_months(
     entitlement: Entitlement, first: datetime.date, last: datetime.date | None
 ) -> None:
     """Refuse an agreement that would split a month already in a payroll differently."""
-    paid = (
-        Payment.objects.filter(
-            person_id=entitlement.person_id,  # served by the unique index
-            source_id=entitlement.pk,
-            program__in=(Program.EXTREME_POVERTY, CARE),
-            reissued=False,
-        )
-        .values_list("month", flat=True)
-        .distinct()
+    paid = months_in_payrolls(
+        person_id=entitlement.person_id,
+        source_id=entitlement.pk,
+        programs=with_parts([Program.EXTREME_POVERTY.value]),
     )
     before = entitlement.caregiver_from if entitlement.caregiver_id else None
     changed = sorted(
