@@ -127,8 +127,9 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
 
 def xlsx_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
     """The xlsx's rows: area id (which picks the sheet), name, ID number, program, month,
-    amount (a float: a spreadsheet's number), bank, account, reference, status, paid to — grouped by
-    village in the index's order (no sort); names and labels are looked up in Python."""
+    amount (a float: a spreadsheet's number), bank, account, reference, status, paid to —
+    grouped by village in the index's order (no sort); names and labels are looked up in
+    Python."""
     sql = f"""
     SELECT p.area_id, pp.name, {_id_expr(full_id)}, p.program, to_char(p.month, 'YYYY-MM'),
            p.amount::float8, CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,

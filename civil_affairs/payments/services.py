@@ -114,7 +114,9 @@ def covering_area(areas: Sequence[Area]) -> Area:
 def _names(payments: Any) -> str:
     payee_only = _payee_only()
     names = [
-        f"{p.person.name}（{p.program_label}）" if p.program in payee_only else p.person.name
+        _("%(name)s (%(program)s)") % {"name": p.person.name, "program": p.program_label}
+        if p.program in payee_only
+        else p.person.name
         for p in payments[:MAX_NAMES]
     ]
     return "、".join(names) + ("…" if len(payments) > MAX_NAMES else "")
@@ -1126,8 +1128,10 @@ def _accounts_now(rows: Sequence[Payment]) -> dict[int, str]:
                 [[row.source_id for row in payee_rows]],
             )
             payees = {(program, source): account for program, source, account in cursor}
-        for row in payee_rows:
-            accounts[row.pk] = payees.get((row.program, row.source_id), "")
+        payee_only = _payee_only()
+        for row in payee_rows:  # as approval would: the person's only where a program allows
+            fallback = "" if row.program in payee_only else row.person.bank_account
+            accounts[row.pk] = payees.get((row.program, row.source_id), fallback)
     return accounts
 
 

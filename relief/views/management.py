@@ -20,7 +20,7 @@ from civil_affairs.core.status import history
 from civil_affairs.people.selectors import person_by_id_number
 
 from .. import forms, selectors, services
-from ..models import Entitlement, Review
+from ..models import Application, Entitlement, Review
 
 # ---- reviews
 
@@ -110,7 +110,8 @@ def entitlement_payee(request: HttpRequest, pk: int) -> HttpResponse:
     """The care home or the contracted caregiver of extreme-poverty support."""
     entitlement = selectors.entitlement_get(user=request.user, pk=pk)
     policy.require(request.user, "entitlement.manage", entitlement)
-    dispersed = entitlement.basis.get("support_mode") != "centralised"
+    centralised = Application.SupportMode.CENTRALISED
+    dispersed = entitlement.basis.get("support_mode") != centralised
     form = forms.CarePayeeForm(
         request.POST or None,
         dispersed=dispersed,
