@@ -110,6 +110,14 @@ def test_a_death_lists_the_care_subsidy_paid_to_the_caregiver_after_it(staff, ar
     ]
     may = generate(staff.finance, month=MAY, programs=["extreme_poverty"])
     assert not Payment.objects.filter(payroll=may, person=elder).exists()
+    # what is recovered of the caregiver's April goes back to the extreme-poverty fund
+    from civil_affairs.payments import services as payments_services
+
+    care = next(o for o in result.overpayments if o.program == "extreme_poverty_care")
+    entry = payments_services.overpayment_recover(
+        actor=staff.finance, overpayment=care, amount=Decimal("300.00")
+    )
+    assert (entry.program, entry.amount) == ("extreme_poverty", Decimal("300.00"))
 
 
 def test_confirm_through_the_page(staff, areas, beneficiaries):

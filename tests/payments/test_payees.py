@@ -293,6 +293,9 @@ def test_a_failed_care_row_is_corrected_on_the_caregivers_record_not_the_elders(
     )
     care.refresh_from_db()
     assert care.status == "failed"
+    # the failed 300 returns to the extreme-poverty fund the care subsidy is paid from
+    returned = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.RETURN)
+    assert [(e.program, e.amount) for e in returned] == [("extreme_poverty", Decimal("300.00"))]
 
     # the row's account is the caregiver's: the elder's record is not the place to correct it
     with pytest.raises(ValidationError) as info:
