@@ -1115,7 +1115,7 @@ PAID_TO_PAYEE = gettext_lazy(
 )
 
 
-def _accounts_now(rows: Sequence[Payment]) -> dict[int, str]:
+def accounts_now(rows: Sequence[Payment]) -> dict[int, str]:
     """The account each row would be paid to now: its payee's (providers' payees_sql), else
     the person's."""
     accounts = {row.pk: row.person.bank_account for row in rows}
@@ -1164,7 +1164,7 @@ def payroll_reissue(
         policy.require(actor, "payroll.generate", row)
     problems = []
     unchanged = []
-    accounts = _accounts_now(rows)
+    accounts = accounts_now(rows)
     for row in rows:
         ok_status = row.status in {Payment.Status.FAILED, Payment.Status.HELD}
         if row.reissued or not ok_status or not row.payroll.allows("reissue"):

@@ -29,6 +29,7 @@ from civil_affairs.areas.models import Area
 from civil_affairs.core.forms import add_service_errors
 from civil_affairs.core.http import safe_next
 from civil_affairs.core.status import history
+from civil_affairs.core.validators import mask_account
 
 from . import bankfile, forms, selectors, services
 from . import reconciliation as reconciliation_module
@@ -434,11 +435,16 @@ def failed_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Supplementary payroll created."))
                 return redirect("payments:payroll_detail", pk=payroll.pk)
+    shown = list(rows[:500])
+    accounts = services.accounts_now(shown)  # a payee's row: the payee's account, not the person's
+    for row in shown:
+        row.account_now = accounts[row.pk]  # type: ignore[attr-defined]
+        row.masked_account_now = mask_account(row.account_now)  # type: ignore[attr-defined]
     return render(
         request,
         "payments/failed_list.html",
         {
-            "rows": rows[:500],
+            "rows": shown,
             "count": rows.count(),
             "form": form,
             "may_reissue": may_reissue,

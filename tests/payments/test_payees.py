@@ -309,6 +309,11 @@ def test_a_failed_care_row_is_corrected_on_the_caregivers_record_not_the_elders(
     page = login(staff.caseworker_a).get(f"/payments/rows/{care.pk}/correct/").content.decode()
     assert 'id="paid-to-payee"' in page
     assert 'id="correct-form"' not in page
+    # the failed list shows the caregiver's account as the one a reissue would pay: unchanged
+    listed = login(staff.finance).get("/payments/failed/").content.decode()
+    row = listed.split(f'id="pick-{care.pk}"')[1].split("</tr>")[0]
+    assert "****4444" in row
+    assert "已更改" not in row
     elder.refresh_from_db()
     assert elder.bank_account == "6217000055556666"
 
