@@ -11,16 +11,18 @@ Each chunk runs one statement
                        month, reissued ones aside>) paid ON true
     WHERE r.person_id BETWEEN lo AND hi [AND r.area_id = ANY(areas)]
       AND r.amount > coalesce(paid.amount, 0)
-    ON CONFLICT DO NOTHING
 
 so every month owed and not yet paid is paid once, whenever it became owed (arrears of a
 late approval, back pay of a standard raised for months already paid), by construction:
 there is no bookkeeping of which months were paid. What a payroll's rows pay or will pay
 counts whatever their status (to pay, held, paid, failed until reissued): held and failed
 rows are paid again by reissue, not by the next payroll. A month owed less than was paid
-is never clawed back here: reconciliation.py lists it. The unique index on (person,
-program, month, payroll) makes a rerun or a retried chunk insert nothing twice; regular
-generations that could see the same people never run at once (services.payroll_generate).
+is never clawed back here: reconciliation.py lists it. A rerun or a retried chunk inserts
+nothing twice: a row already there is paid, so owed less paid leaves nothing (and the
+chunk's lock and done flag stop a second run first); the unique index on (person, program,
+month, payroll) would refuse a duplicate loudly rather than drop it, and needs no ON
+CONFLICT (its speculative insertion cost a tenth of the insert); regular generations that
+could see the same people never run at once (services.payroll_generate).
 Nothing here decides who may generate what: services.py does, and calls these functions.
 """
 
@@ -89,7 +91,6 @@ def insert_query(
     month: datetime.date,
     person_range: tuple[int, int] | None = None,
     area_ids: list[int] | None = None,
-    on_conflict: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     rows, params = rows_query(programs, month)
     where = []
@@ -111,7 +112,7 @@ def insert_query(
         "       r.source_id, 'pending', false, '', '', '', '', now(), now()\n"
         f"FROM ({rows}) AS r(program, person_id, area_id, month, amount, source_id)\n"
         f"LEFT JOIN LATERAL ({PAID_SQL}) AS paid ON true\n"
-        "WHERE " + " AND ".join(where) + ("\nON CONFLICT DO NOTHING" if on_conflict else "")
+        "WHERE " + " AND ".join(where)
     )
     return sql, params
 

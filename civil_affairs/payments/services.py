@@ -435,9 +435,10 @@ def payroll_chunk_generate(*, chunk_id: int, worker: str = "") -> int:
     """Insert one chunk's rows (a Celery task's work); returns the number of new rows.
 
     Safe to run twice, or at the same time as another run of the same chunk: the chunk's
-    lease (an advisory lock) and row are locked, a done chunk does nothing, and the unique
-    index drops any row already there. First the worker notes that it took the chunk (a
-    committed `started_at`), so that a chunk whose worker died is seen and resumed.
+    lease (an advisory lock) and row are locked, a done chunk does nothing, and a row already
+    there is paid, so owed less paid leaves nothing to insert again. First the worker notes
+    that it took the chunk (a committed `started_at`), so that a chunk whose worker died is
+    seen and resumed.
     """
     with transaction.atomic():
         taken = PayrollChunk.objects.filter(

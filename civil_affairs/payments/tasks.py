@@ -5,8 +5,8 @@ of workers share), then `finish_generation` totals the payroll. acks_late (setti
 chunk whose worker died run again, but only after the broker's visibility timeout (an hour
 on Redis); so `resume_generations` (beat, every minute, and each worker at its start) queues
 again at once every chunk whose worker is gone (services.payroll_resume). A chunk runs once
-however often it is queued: it is locked, marked done with its rows, and the unique index
-drops any row already there.
+however often it is queued: it is locked and marked done with its rows, and a row already
+there counts as paid, so nothing is inserted twice.
 """
 
 from __future__ import annotations
