@@ -416,10 +416,11 @@ def payroll_regenerate(*, actor: Any, payroll: Payroll) -> Payroll:
         "generate",
         _("Only a draft payroll can be generated again; this one is %(status)s."),
     )
+    asked = set(providers.payroll_programs())  # its parts (the care subsidy) come with them
     return payroll_generate(
         actor=actor,
         month=payroll.month,
-        programs=payroll.programs,
+        programs=[p for p in payroll.programs if p in asked],
         areas=list(payroll.areas.all()),
     )
 

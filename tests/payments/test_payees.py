@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 
 from civil_affairs.payments import exports, reconciliation, services
 from civil_affairs.payments.models import LedgerEntry, Payment
@@ -188,6 +189,14 @@ def test_the_care_amount_goes_to_the_caregiver_in_the_agreements_months(staff, a
         "extreme_poverty",
         "extreme_poverty_care",
     ]
+    # "generate again" on the draft's page asks for the same programs (the care subsidy comes
+    # with extreme poverty, it is not asked for alone) and adds nothing already there
+    rows_before = _paid(december)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page = login(staff.finance).post(f"/payments/{december.pk}/regenerate/", follow=True)
+    assert "extreme_poverty_care" not in page.content.decode()
+    december.refresh_from_db()
+    assert (december.status, _paid(december)) == ("draft", rows_before)
     december = approved(december, staff)
     assert _paid(december) == [
         ("extreme_poverty", "12", Decimal("988.00"), "", elder.bank_account),
