@@ -274,7 +274,9 @@ def payroll_generate(
     programs = sorted(set(programs))
     if not programs:
         raise ValidationError({"programs": _("Choose at least one program.")})
-    known = set(providers.payroll_programs())
+    # a part (the care subsidy) is never asked for alone; named with its program, it is the
+    # same request (a payroll's own programs list its parts)
+    known = set(providers.with_parts([p for p in programs if p in providers.payroll_programs()]))
     unknown = [p for p in programs if p not in known]
     if unknown:
         raise ValidationError(
@@ -416,11 +418,10 @@ def payroll_regenerate(*, actor: Any, payroll: Payroll) -> Payroll:
         "generate",
         _("Only a draft payroll can be generated again; this one is %(status)s."),
     )
-    asked = set(providers.payroll_programs())  # its parts (the care subsidy) come with them
     return payroll_generate(
         actor=actor,
         month=payroll.month,
-        programs=[p for p in payroll.programs if p in asked],
+        programs=payroll.programs,
         areas=list(payroll.areas.all()),
     )
 

@@ -191,12 +191,16 @@ def test_the_care_amount_goes_to_the_caregiver_in_the_agreements_months(staff, a
     ]
     # "generate again" on the draft's page asks for the same programs (the care subsidy comes
     # with extreme poverty, it is not asked for alone) and adds nothing already there
-    rows_before = _paid(december)
+    rows_before, generated_before = _paid(december), december.generation_finished_at
     with TestCase.captureOnCommitCallbacks(execute=True):
         page = login(staff.finance).post(f"/payments/{december.pk}/regenerate/", follow=True)
     assert "extreme_poverty_care" not in page.content.decode()
     december.refresh_from_db()
     assert (december.status, _paid(december)) == ("draft", rows_before)
+    assert december.generation_finished_at > generated_before  # it did run again
+    # the care subsidy alone is still not a payroll of its own
+    with pytest.raises(ValidationError, match="extreme_poverty_care"):
+        generate(staff.finance, JAN, programs=["extreme_poverty_care"])
     december = approved(december, staff)
     assert _paid(december) == [
         ("extreme_poverty", "12", Decimal("988.00"), "", elder.bank_account),
