@@ -46,8 +46,34 @@ def _id_expr(full_id: bool) -> str:
     )
 
 
+# An approved row keeps the payee and account it was paid to. A row not yet approved (no
+# account stored) shows whom approval would pay now: the payee its program names
+# (providers.payees_sql, joined as x by _PAYEE_JOIN), else the person — never the person for a
+# payee-only program. So a draft's care-subsidy row reads as the caregiver's, as it will be paid.
+def _paid(column: str) -> str:
+    return (
+        f"CASE WHEN p.bank_account <> '' THEN p.{column} WHEN x.source_id IS NOT NULL "
+        f"THEN x.{column} WHEN p.program = ANY(%(payee_only)s) THEN '' ELSE pp.{column} END"
+    )
+
+
+PAID_TO = (
+    "CASE WHEN p.bank_account <> '' THEN coalesce(nullif(p.payee_name, ''), pp.name) "
+    "WHEN x.source_id IS NOT NULL THEN x.payee_name "
+    "WHEN p.program = ANY(%(payee_only)s) THEN '' ELSE pp.name END"
+)
+BANK_NAME = _paid("bank_name")
+
+
+def _payee_join() -> str:
+    return (
+        f"LEFT JOIN ({providers.payees_sql()}) x ON p.bank_account = '' "
+        "AND x.program = p.program AND x.source_id = p.source_id"
+    )
+
+
 def _account_expr(full: bool) -> str:
-    account = "CASE WHEN p.bank_account <> '' THEN p.bank_account ELSE pp.bank_account END"
+    account = _paid("bank_account")
     if full:
         return account
     return f"CASE WHEN ({account}) = '' THEN '' ELSE '****' || right({account}, 4) END"
@@ -60,9 +86,6 @@ def _labels_expr(column: str, labels: dict[str, str], params: dict[str, Any], ke
         params[f"{key}_l{i}"] = label
         whens.append(f"WHEN %({key}_v{i})s THEN %({key}_l{i})s")
     return f"CASE {column} {' '.join(whens)} ELSE {column} END"
-
-
-PAID_TO = "CASE WHEN p.payee_name <> '' THEN p.payee_name ELSE pp.name END"
 
 
 def columns() -> list[str]:
@@ -94,7 +117,7 @@ def _status_labels() -> dict[str, str]:
 def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
     """The CSV's rows, labels and names resolved in SQL (COPY sends them as they are),
     grouped by village in the index's order (no sort)."""
-    params: dict[str, Any] = {"payroll": payroll.pk}
+    params: dict[str, Any] = {"payroll": payroll.pk, "payee_only": providers.payee_only_programs()}
     program = _labels_expr("p.program", _program_labels(), params, "prog")
     status = _labels_expr("p.status", _status_labels(), params, "st")
     text = [  # every text cell is neutralised in SQL: COPY writes the file
@@ -105,7 +128,7 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
             "pp.name",
             _id_expr(full_id),
             program,
-            "CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END",
+            BANK_NAME,
             _account_expr(full_id),
             status,
             PAID_TO,
@@ -117,6 +140,7 @@ def csv_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]:
            {text[6]}, lpad(p.id::text, 16, '0'), {text[7]}, {text[8]}
     FROM payments_payment p
     JOIN people_person pp ON pp.id = p.person_id
+    {_payee_join()}
     JOIN areas_area v ON v.id = p.area_id
     LEFT JOIN areas_area t ON v.level = 'village' AND t.id = v.parent_id
     WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
@@ -132,14 +156,15 @@ def xlsx_query(payroll: Payroll, *, full_id: bool) -> tuple[str, dict[str, Any]]
     Python."""
     sql = f"""
     SELECT p.area_id, pp.name, {_id_expr(full_id)}, p.program, to_char(p.month, 'YYYY-MM'),
-           p.amount::float8, CASE WHEN p.bank_name <> '' THEN p.bank_name ELSE pp.bank_name END,
+           p.amount::float8, {BANK_NAME},
            {_account_expr(full_id)}, lpad(p.id::text, 16, '0'), p.status, {PAID_TO}
     FROM payments_payment p
     JOIN people_person pp ON pp.id = p.person_id
+    {_payee_join()}
     WHERE p.payroll_id = %(payroll)s AND p.status <> 'held'
     ORDER BY p.area_id
     """  # noqa: S608 - built from constants and %(…)s placeholders
-    return sql, {"payroll": payroll.pk}
+    return sql, {"payroll": payroll.pk, "payee_only": providers.payee_only_programs()}
 
 
 def payable_rows(payroll: Payroll) -> QuerySet[Payment]:

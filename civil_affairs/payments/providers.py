@@ -82,6 +82,25 @@ def with_parts(programs: list[str]) -> list[str]:
     return sorted({*programs, *parts})
 
 
+def payee_only_programs() -> list[str]:
+    return [p.program for p in _providers.values() if p.payee_only]
+
+
+def payees_sql() -> str:
+    """Every provider's payees (`payees_sql`) with an account, as one SELECT of
+    (program, source_id, payee_name, bank_name, bank_account)."""
+    parts = [
+        f"SELECT '{p.program}'::varchar AS program, x.source_id, x.payee_name, x.bank_name, "  # noqa: S608
+        f"x.bank_account FROM ({p.payees_sql}) AS x WHERE x.bank_account <> ''"
+        for p in _providers.values()
+        if p.payees_sql
+    ]
+    return "\nUNION ALL\n".join(parts) or (
+        "SELECT NULL::varchar AS program, NULL::bigint AS source_id, NULL::varchar AS "
+        "payee_name, NULL::varchar AS bank_name, NULL::varchar AS bank_account WHERE false"
+    )
+
+
 def fund_of(program: str) -> str:
     """The program whose balance in the special account pays `program`."""
     provider = _providers.get(program)

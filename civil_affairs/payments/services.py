@@ -112,7 +112,7 @@ def covering_area(areas: Sequence[Area]) -> Area:
 
 
 def _names(payments: Any) -> str:
-    payee_only = _payee_only()
+    payee_only = providers.payee_only_programs()
     names = [
         _("%(name)s (%(program)s)") % {"name": p.person.name, "program": p.program_label}
         if p.program in payee_only
@@ -190,25 +190,6 @@ def _require_status(payroll: Payroll, action: str, message: str) -> None:
         raise ValidationError(message % {"status": payroll.get_status_display()})
 
 
-def _payee_only() -> list[str]:
-    return [p.program for p in providers.all_providers() if p.payee_only]
-
-
-def _payees_sql() -> str:
-    """The providers' payees (providers.Provider.payees_sql) with an account, as one SELECT
-    of (program, source_id, payee_name, bank_name, bank_account)."""
-    parts = [
-        f"SELECT '{p.program}'::varchar AS program, x.source_id, x.payee_name, x.bank_name, "  # noqa: S608
-        f"x.bank_account FROM ({p.payees_sql}) AS x WHERE x.bank_account <> ''"
-        for p in providers.all_providers()
-        if p.payees_sql
-    ]
-    return "\nUNION ALL\n".join(parts) or (
-        "SELECT NULL::varchar AS program, NULL::bigint AS source_id, NULL::varchar AS "
-        "payee_name, NULL::varchar AS bank_name, NULL::varchar AS bank_account WHERE false"
-    )
-
-
 def _missing_accounts(payroll: Payroll) -> None:
     """Refuse while a row to pay has no account: neither the person's nor a payee's (a
     payee-only program's rows need the payee's)."""
@@ -217,11 +198,12 @@ def _missing_accounts(payroll: Payroll) -> None:
             f"""
             SELECT p.id FROM payments_payment p
               JOIN people_person pp ON pp.id = p.person_id
-              LEFT JOIN ({_payees_sql()}) x ON x.program = p.program AND x.source_id = p.source_id
+              LEFT JOIN ({providers.payees_sql()}) x
+                ON x.program = p.program AND x.source_id = p.source_id
              WHERE p.payroll_id = %s AND p.status = 'pending'
                AND (pp.bank_account = '' OR p.program = ANY(%s)) AND x.source_id IS NULL
             """,  # noqa: S608 - the providers' own SQL, no user input
-            [payroll.pk, _payee_only()],
+            [payroll.pk, providers.payee_only_programs()],
         )
         ids = [row[0] for row in cursor.fetchall()]
     missing = Payment.objects.filter(pk__in=ids).select_related("person").order_by("person__name")
@@ -831,7 +813,7 @@ def payroll_approve(*, actor: Any, payroll: Payroll, note: str = "") -> Payroll:
             UPDATE payments_payment p
                SET payee_name = x.payee_name, bank_name = x.bank_name,
                    bank_account = x.bank_account, updated_at = now()
-              FROM ({_payees_sql()}) x
+              FROM ({providers.payees_sql()}) x
              WHERE x.program = p.program AND x.source_id = p.source_id
                AND p.payroll_id = %s AND p.status = 'pending'
             """,  # noqa: S608 - the providers' own SQL, no user input
@@ -1118,24 +1100,37 @@ PAID_TO_PAYEE = gettext_lazy(
 )
 
 
+def payees_now(rows: Sequence[Payment]) -> dict[int, tuple[str, str]]:
+    """(paid to, account) of the rows approval or a reissue would pay to a care home or
+    caregiver now (providers' payees_sql): rows approved to a payee, and rows not yet approved
+    whose program names one. A payee-only row without its payee gets ("", ""): never the
+    person's. Rows not in the result are paid to the person."""
+    payee_rows = [row for row in rows if row.payee_name or not row.bank_account]
+    if not payee_rows:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT x.program, x.source_id, x.payee_name, x.bank_account "  # noqa: S608
+            f"FROM ({providers.payees_sql()}) x WHERE x.source_id = ANY(%s)",
+            [[row.source_id for row in payee_rows]],
+        )
+        payees = {(program, source): (name, account) for program, source, name, account in cursor}
+    payee_only = providers.payee_only_programs()
+    found = {}
+    for row in payee_rows:
+        payee = payees.get((row.program, row.source_id))
+        if payee is not None:
+            found[row.pk] = payee
+        elif row.program in payee_only:
+            found[row.pk] = ("", "")
+    return found
+
+
 def accounts_now(rows: Sequence[Payment]) -> dict[int, str]:
-    """The account each row would be paid to now: its payee's (providers' payees_sql), else
-    the person's."""
-    accounts = {row.pk: row.person.bank_account for row in rows}
-    payee_rows = [row for row in rows if row.payee_name]
-    if payee_rows:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT x.program, x.source_id, x.bank_account FROM ({_payees_sql()}) x "  # noqa: S608
-                "WHERE x.source_id = ANY(%s)",
-                [[row.source_id for row in payee_rows]],
-            )
-            payees = {(program, source): account for program, source, account in cursor}
-        payee_only = _payee_only()
-        for row in payee_rows:  # as approval would: the person's only where a program allows
-            fallback = "" if row.program in payee_only else row.person.bank_account
-            accounts[row.pk] = payees.get((row.program, row.source_id), fallback)
-    return accounts
+    """The account each row would be paid to now: its payee's (payees_now), else the
+    person's."""
+    payees = payees_now(rows)
+    return {row.pk: payees.get(row.pk, ("", row.person.bank_account))[1] for row in rows}
 
 
 @transaction.atomic

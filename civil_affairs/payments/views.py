@@ -261,6 +261,10 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
         query=request.GET.get("q", ""),
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    # before approval a row shows the care home or caregiver approval would pay
+    payees = services.payees_now([row for row in page if not row.bank_account])
+    for row in page:
+        row.paid_to = row.payee_name or payees.get(row.pk, ("", ""))[0]  # type: ignore[attr-defined]
     return render(
         request,
         "payments/payroll_rows.html",

@@ -9,6 +9,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
@@ -346,3 +347,51 @@ def test_a_failed_care_row_is_corrected_on_the_caregivers_record_not_the_elders(
     assert _paid(supplementary) == [
         ("extreme_poverty_care", "11", Decimal("300.00"), caregiver.name, "6221880000000009")
     ]
+
+
+def _export(payroll, tmp_path, *, full_id):
+    """{(name, program): (bank, account, paid to)} from the CSV, checked equal to the xlsx."""
+    body = b"".join(exports.csv_stream(payroll, full_id=full_id)).decode("utf-8-sig")
+    from_csv = {
+        (row[2], row[4]): (row[7], row[8], row[11])
+        for row in list(csv.reader(io.StringIO(body)))[1:]
+    }
+    path = tmp_path / f"{payroll.pk}-{full_id}.xlsx"
+    exports.write_xlsx(payroll, path, full_id=full_id)
+    sheet = openpyxl.load_workbook(path, read_only=True)["桃花江镇"]
+    from_xlsx = {
+        (row[2], row[4]): (row[7], row[8], row[11])
+        for row in list(sheet.iter_rows(values_only=True))[3:-1]
+    }
+    assert from_xlsx == from_csv
+    return from_csv
+
+
+def test_a_draft_shows_whom_approval_will_pay(staff, areas, tmp_path):
+    """Before approval the exports and the rows page show the care home or caregiver a row
+    will be paid to, not the beneficiary; after approval, whom it was paid to."""
+    elder, support, caregiver = _dispersed(staff, areas)
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=NOV
+    )
+    resident = _resident(staff, areas, payee=True)
+    draft = generate(staff.finance, NOV)
+    care, living, home = "特困人员照料护理补贴", "特困人员救助供养", "县敬老院"
+    expected = {
+        (elder.name, care): ("农商银行", CAREGIVER_ACCOUNT, caregiver.name),
+        (elder.name, living): ("农商银行", elder.bank_account, elder.name),
+        (resident.name, living): ("农商银行", HOME_ACCOUNT, home),
+    }
+    assert _export(draft, tmp_path, full_id=True) == expected
+    masked = _export(draft, tmp_path, full_id=False)
+    assert masked[(elder.name, care)] == ("农商银行", "****4444", caregiver.name)
+    assert masked[(resident.name, living)][1:] == ("****2222", home)
+    page = login(staff.finance).get(f"/payments/{draft.pk}/rows/").content.decode()
+    assert f"收款人：{caregiver.name}" in page
+    assert f"收款人：{home}" in page
+
+    # approval keeps the payee and account it paid; a later change shows on the next draft only
+    approved(draft, staff)
+    caregiver.bank_account = "6217000077778888"
+    caregiver.save(update_fields=["bank_account"])
+    assert _export(draft, tmp_path, full_id=True) == expected
