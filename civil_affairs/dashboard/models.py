@@ -5,6 +5,10 @@ what the payment rows and the fund ledger say was actually paid: it is what the 
 figures read, so that no page view scans the payment rows. A refresh (SummaryRefresh) writes
 a complete new set of rows under its own id and, once done, becomes the one readers use;
 older sets are deleted then.
+
+A refresh does not read every payment row again: each applied bank return is tallied once
+(ReturnTally, PersonMonths, marked by TalliedReturn) — a return settles only rows still to
+pay, so what it paid never changes — and the summary is summed from the tallies.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class SummaryRefresh(models.Model):
         NIGHTLY = "nightly", _("Nightly")
         BANK_RETURN = "bank_return", _("After a bank return")
         ON_DEMAND = "on_demand", _("On demand")
+        REBUILD = "rebuild", _("Rebuilt from every payment row")
 
     history_exempt = "job bookkeeping: each run is kept as it ran"
 
@@ -192,3 +197,75 @@ class AnnualReport(models.Model):
         if not self.steps_total:
             return 0
         return self.steps_done * 100 // self.steps_total
+
+
+class TalliedReturn(models.Model):
+    """A bank return whose paid rows are in the tallies."""
+
+    history_exempt = "derived data: written once per bank return by a refresh"
+
+    bank_return = models.OneToOneField(
+        "payments.BankReturn", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    tallied_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.bank_return_id}"
+
+
+class ReturnTally(models.Model):
+    """What one bank return paid, per program, area paid in and benefit month: person-times
+    (rows that are not back pay) and amount."""
+
+    history_exempt = "derived data: written once per bank return by a refresh"
+
+    bank_return = models.ForeignKey(
+        "payments.BankReturn", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    program = models.CharField(max_length=40)
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    month = models.DateField()
+    person_times = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    def __str__(self) -> str:
+        return f"{self.bank_return_id} {self.program} {self.area_id} {self.month}"
+
+
+class PersonMonths(models.Model):
+    """The months of a year in which a person was paid one of the programs counted together
+    for distinct persons (summary.GROUP_PROGRAMS), in an area, as bits (January = 1): a
+    quarter's or a year's distinct persons are counted from them without the payment rows."""
+
+    history_exempt = "derived data: updated once per bank return by a refresh"
+
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField()
+    months = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "person", "year"], name="person_months_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.area_id} {self.year}: {self.months:012b}"

@@ -265,15 +265,20 @@ class PageData:
     queues: list[QueueRow]
 
 
-def page_data(*, user: Any, area: Area, period: Period, app: str | None) -> PageData:
-    from django.core.cache import cache
-
+def page_key(*, user: Any, area: Area, period: Period, app: str | None) -> str:
+    """What a page's figures are kept under: they change with these and the refresh."""
     from . import summary
 
     refresh = summary.latest()
-    key = ":".join(
+    return ":".join(
         str(p) for p in ("dashboard", user.pk, area.pk, period, app, refresh.pk if refresh else 0)
     )
+
+
+def page_data(*, user: Any, area: Area, period: Period, app: str | None) -> PageData:
+    from django.core.cache import cache
+
+    key = page_key(user=user, area=area, period=period, app=app)
     kept = cache.get(key)
     if kept is None:
         rows = figure_rows(user=user, area=area, period=period, app=app)

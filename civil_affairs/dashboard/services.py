@@ -27,8 +27,9 @@ STALE = datetime.timedelta(hours=2)
 def summary_refresh_start(
     *, actor: Any | None, trigger: str = "on_demand", queue: bool = True
 ) -> SummaryRefresh:
-    """Queue a refresh of the payments summary; one already waiting or running is returned
-    instead (a second bank return while it runs changes nothing it would not pick up)."""
+    """Queue a refresh of the payments summary (trigger "rebuild": recount from every payment
+    row); one already waiting is returned instead, unless a rebuild is asked for and it is
+    not one."""
     if actor is not None:
         policy.require(actor, "dashboard.refresh")
     busy = (
@@ -39,7 +40,12 @@ def summary_refresh_start(
         )
         .first()
     )
-    if busy is not None and busy.status == SummaryRefresh.Status.QUEUED:
+    rebuild = SummaryRefresh.Trigger.REBUILD
+    if (
+        busy is not None
+        and busy.status == SummaryRefresh.Status.QUEUED
+        and (busy.trigger == rebuild or trigger != rebuild)
+    ):
         return busy
     refresh = SummaryRefresh.objects.create(
         trigger=trigger, requested_by=actor, steps_total=summary.STEPS

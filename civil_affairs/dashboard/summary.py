@@ -1,16 +1,22 @@
-"""The payments summary: refreshed set-based from the payment rows and the fund ledger.
+"""The payments summary: refreshed set-based from the tallies of the bank returns and the
+fund ledger.
 
 A refresh writes its rows under its own id in steps (each committed, so the progress bar
 moves); readers keep using the last finished refresh until the new one is done, then switch
 to it in one step (`latest()`), and the older rows are deleted.
 
 Steps:
-1. monthly programs: paid payment rows per program, area and benefit month (one pass);
-2. the distinct persons of the two disability subsidies per month, quarter and year (one
-   hashed pass over their rows);
-3. one-off programs: one-off payments out of the fund ledger that were not reversed, per
+1. tally the bank returns applied since the last refresh (a rebuild: every return again).
+   A return settles only rows still to pay, so what it paid is final: its paid rows are read
+   once, through the payroll's index, into ReturnTally (program × area × benefit month) and
+   PersonMonths (the months each person was paid a disability subsidy, as bits). So a
+   refresh reads a month's rows, not every month's;
+2. monthly programs: the tallies summed per program, area and benefit month;
+3. the distinct persons of the two disability subsidies per month, quarter and year, counted
+   from PersonMonths;
+4. one-off programs: one-off payments out of the fund ledger that were not reversed, per
    program, the person's area and the month booked;
-4. switch and purge.
+then switch and purge.
 """
 
 from __future__ import annotations
@@ -30,47 +36,68 @@ GROUP_PROGRAMS = ("disability_living", "disability_care")
 
 STEPS = 4
 
-# person-times (= persons per month) are paid rows that are not back pay: the engine pays a
-# person's month once; a failed row counts only through its reissue
+# The paid rows of the returns being tallied, read once: a return's rows are in its payroll,
+# so the payroll's index finds them (payments_payment has no index on bank_return_id). Into
+# the tallies, person-times (= persons per month) are paid rows that are not back pay: the
+# engine pays a person's month once; a failed row counts only through its reissue. Into
+# PersonMonths, the group's months OR-ed into what earlier returns paid (a row whose bits do
+# not change is not written again).
+TALLY_SQL = """
+WITH paid AS MATERIALIZED (
+    SELECT p.bank_return_id, p.program, p.area_id, p.person_id, p.month, p.kind, p.amount
+      FROM payments_payment p
+     WHERE p.payroll_id = ANY(%(payrolls)s) AND p.bank_return_id = ANY(%(returns)s)
+       AND p.status = 'paid'
+), tally AS (
+    INSERT INTO dashboard_returntally
+           (bank_return_id, program, area_id, month, person_times, amount)
+    SELECT bank_return_id, program, area_id, month,
+           count(*) FILTER (WHERE kind <> 'back_pay'), sum(amount)
+      FROM paid
+     GROUP BY bank_return_id, program, area_id, month
+)
+INSERT INTO dashboard_personmonths (area_id, person_id, year, months)
+SELECT area_id, person_id, date_part('year', month)::int,
+       bit_or(1 << (date_part('month', month)::int - 1))
+  FROM paid
+ WHERE kind <> 'back_pay' AND program = ANY(%(programs)s)
+ GROUP BY area_id, person_id, 3
+ON CONFLICT (area_id, person_id, year)
+DO UPDATE SET months = dashboard_personmonths.months | EXCLUDED.months
+ WHERE dashboard_personmonths.months | EXCLUDED.months <> dashboard_personmonths.months
+"""
 MONTHLY_SQL = """
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
 SELECT %(refresh)s, program, area_id, 'month', month,
-       count(*) FILTER (WHERE kind <> 'back_pay'),
-       count(*) FILTER (WHERE kind <> 'back_pay'),
-       sum(amount)
-  FROM payments_payment
- WHERE status = 'paid'
+       sum(person_times), sum(person_times), sum(amount)
+  FROM dashboard_returntally
  GROUP BY program, area_id, month
 """
-# The distinct persons of the group: one hashed pass over its rows collects, per area, person
-# and year, the months paid as bits; each month, quarter and year then counts the persons
-# with a bit in it (no sort, no DISTINCT over the rows). Measured faster than folding this
-# into the monthly pass as a second grouping set.
-GROUP_SQL = """
-WITH persons AS (
-    SELECT area_id, date_part('year', month)::int AS year,
-           bit_or(1 << (date_part('month', month)::int - 1)) AS months
-      FROM payments_payment
-     WHERE status = 'paid' AND kind <> 'back_pay' AND program = ANY(%(programs)s)
-     GROUP BY area_id, person_id, 2
+# Each month, quarter and year of PersonMonths: (period, its first month, its bits).
+_PERIODS = [
+    *(("month", m, 1 << (m - 1)) for m in range(1, 13)),
+    *(("quarter", 3 * q - 2, 7 << (3 * (q - 1))) for q in range(1, 5)),
+    ("year", 1, (1 << 12) - 1),
+]
+# One pass over PersonMonths counts, per area and year, the persons with a bit in each
+# period (no sort, no DISTINCT); the counts are then turned into a row per period.
+_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE months & {bits} <> 0) AS c{i}"
+    for i, (_period, _first, bits) in enumerate(_PERIODS)
 )
+_VALUES = ", ".join(
+    f"('{period}', make_date(c.year, {first}, 1), c.c{i})"
+    for i, (period, first, _bits) in enumerate(_PERIODS)
+)
+GROUP_SQL = f"""
 INSERT INTO dashboard_paymentsummary
        (refresh_id, program, area_id, period, start, person_times, persons, amount)
-SELECT %(refresh)s, %(group)s, area_id, 'month', make_date(year, m, 1), 0, count(*), 0
-  FROM persons CROSS JOIN generate_series(1, 12) AS m
- WHERE months & (1 << (m - 1)) <> 0
- GROUP BY area_id, year, m
-UNION ALL
-SELECT %(refresh)s, %(group)s, area_id, 'quarter', make_date(year, 3 * q - 2, 1), 0, count(*), 0
-  FROM persons CROSS JOIN generate_series(1, 4) AS q
- WHERE months & (7 << (3 * (q - 1))) <> 0
- GROUP BY area_id, year, q
-UNION ALL
-SELECT %(refresh)s, %(group)s, area_id, 'year', make_date(year, 1, 1), 0, count(*), 0
-  FROM persons
- GROUP BY area_id, year
-"""
+SELECT %(refresh)s, %(group)s, c.area_id, v.period, v.start, 0, v.persons, 0
+  FROM (SELECT area_id, year, {_COUNTS} FROM dashboard_personmonths GROUP BY area_id, year) c
+ CROSS JOIN LATERAL (VALUES {_VALUES}) AS v(period, start, persons)
+ WHERE v.persons > 0
+"""  # noqa: S608 - built from constants
 
 ONE_OFF_SQL = """
 INSERT INTO dashboard_paymentsummary
@@ -114,10 +141,49 @@ def forget() -> None:
 
 def _step(refresh: SummaryRefresh, sql: str, params: dict[str, Any]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # short statements: compiling costs more
         cursor.execute(sql, params)
         SummaryRefresh.objects.filter(pk=refresh.pk).update(
             steps_done=refresh.steps_done + 1, rows=refresh.rows + max(cursor.rowcount, 0)
         )
+    refresh.refresh_from_db(fields=["steps_done", "rows"])
+
+
+def _tally(refresh: SummaryRefresh) -> None:
+    """Step 1: tally the bank returns not tallied yet (a rebuild: all of them, from nothing).
+    One refresh tallies at a time (the table lock), so no return is tallied twice."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE dashboard_talliedreturn IN SHARE ROW EXCLUSIVE MODE")
+        if refresh.trigger == SummaryRefresh.Trigger.REBUILD:
+            # TRUNCATE refuses while foreign-key checks of this transaction wait (a caller's
+            # transaction may hold some: run them now)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "TRUNCATE dashboard_talliedreturn, dashboard_returntally, dashboard_personmonths"
+            )
+        cursor.execute(
+            "SELECT r.id, r.payroll_id FROM payments_bankreturn r WHERE NOT EXISTS "
+            "(SELECT 1 FROM dashboard_talliedreturn t WHERE t.bank_return_id = r.id)"
+        )
+        found = cursor.fetchall()
+        returns = [bank_return for bank_return, _payroll in found]
+        if returns:
+            # the rows read and the persons' hash table fit in memory (this transaction only)
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute(
+                TALLY_SQL,
+                {
+                    "returns": returns,
+                    "payrolls": sorted({payroll for _return, payroll in found}),
+                    "programs": list(GROUP_PROGRAMS),
+                },
+            )
+            cursor.execute(
+                "INSERT INTO dashboard_talliedreturn (bank_return_id, tallied_at) "
+                "SELECT unnest(%s::bigint[]), now()",
+                [returns],
+            )
+        SummaryRefresh.objects.filter(pk=refresh.pk).update(steps_done=1)
     refresh.refresh_from_db(fields=["steps_done", "rows"])
 
 
@@ -135,18 +201,9 @@ def run(refresh_id: int) -> SummaryRefresh:
     PaymentSummary.objects.filter(refresh=refresh).delete()
     forget()
     try:
+        _tally(refresh)
         _step(refresh, MONTHLY_SQL, {"refresh": refresh.pk})
-        with connection.cursor() as cursor:
-            # the group's hash table fits in memory (this session only)
-            cursor.execute("SET work_mem = '128MB'")
-            try:
-                _step(
-                    refresh,
-                    GROUP_SQL,
-                    {"refresh": refresh.pk, "group": GROUP, "programs": list(GROUP_PROGRAMS)},
-                )
-            finally:
-                cursor.execute("RESET work_mem")
+        _step(refresh, GROUP_SQL, {"refresh": refresh.pk, "group": GROUP})
         _step(refresh, ONE_OFF_SQL, {"refresh": refresh.pk})
         previous = latest()
         with transaction.atomic():

@@ -69,6 +69,9 @@ def _dashboard(request: HttpRequest, app: str | None) -> HttpResponse:
             "refreshed": summary.latest(),
             "may_refresh": policy.may(request.user, "dashboard.refresh"),
             "query": f"area={area.pk}&period={period}",
+            # the tables and charts as rendered are kept with the figures (selectors.page_data)
+            "page_key": selectors.page_key(user=request.user, area=area, period=period, app=app),
+            "cache_seconds": selectors.CACHE_SECONDS,
         },
     )
 
@@ -170,7 +173,8 @@ def export_queues(request: HttpRequest) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "dashboard.refresh")
     if request.method == "POST":
-        services.summary_refresh_start(actor=request.user)
+        trigger = "rebuild" if request.POST.get("rebuild") else "on_demand"
+        services.summary_refresh_start(actor=request.user, trigger=trigger)
         messages.success(request, _("The refresh of the figures is queued."))
         return redirect("dashboard:refresh")
     return render(

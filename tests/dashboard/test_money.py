@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from civil_affairs.dashboard import figures, selectors, summary
@@ -136,6 +137,54 @@ def test_pages_show_the_figures(paid, staff, areas):
     assert "5,790.00" not in text
     other = login(staff.reviewer_a).get(f"/dashboard/?area={areas.b.pk}&period=2026")
     assert other.status_code == 404
+
+
+def _summary_rows(run):
+    return sorted(
+        (r.program, r.area_id, r.period, r.start, r.person_times, r.persons, r.amount)
+        for r in PaymentSummary.objects.filter(refresh=run)
+    )
+
+
+def test_each_bank_return_is_read_once_and_a_rebuild_agrees(paid, staff, areas):
+    """A refresh reads only the bank returns applied since the last one; what it shows is what
+    a rebuild from every payment row shows."""
+    import datetime
+
+    from civil_affairs.dashboard import services as dashboard_services
+    from civil_affairs.dashboard.models import ReturnTally, TalliedReturn
+    from civil_affairs.payments.models import BankReturn
+
+    from .conftest import MONTHLY, WELFARE
+
+    first = refresh()
+    assert TalliedReturn.objects.count() == BankReturn.objects.count() == 3
+    tallies = ReturnTally.objects.count()
+    again = refresh()  # nothing new: nothing read again, the same figures
+    assert ReturnTally.objects.count() == tallies
+    assert _summary_rows(again) == _summary_rows(first)
+
+    dec = datetime.date(2026, 12, 1)
+    december = approved(generate(staff.finance, month=dec, programs=MONTHLY + WELFARE), staff)
+    bank_return(staff, december)
+    latest = refresh()
+    (december_return,) = BankReturn.objects.filter(payroll=december)
+    assert TalliedReturn.objects.filter(bank_return=december_return).exists()
+    assert ReturnTally.objects.exclude(bank_return=december_return).count() == tallies
+    funds = figures.get("relief.funds.dibao")
+    assert funds.compute(
+        user=staff.approver, area=areas.county, period=Period.month(2026, 12)
+    ) == D("800.00")
+    assert funds.compute(user=staff.approver, area=areas.county, period=YEAR) == D("2100.00")
+    covered = figures.get("relief.disabled_covered")
+    assert covered.compute(user=staff.approver, area=areas.county, period=YEAR) == 2
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        rebuild = dashboard_services.summary_refresh_start(actor=None, trigger="rebuild")
+    rebuild.refresh_from_db()
+    assert rebuild.status == "done"
+    assert TalliedReturn.objects.count() == 4
+    assert _summary_rows(rebuild) == _summary_rows(latest)
 
 
 def test_the_summary_is_refreshed_after_a_bank_return(
