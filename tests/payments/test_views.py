@@ -258,13 +258,19 @@ def test_overpayment_page_recover(staff, areas, payroll):
     assert LedgerEntry.objects.filter(kind="recovery").count() == 1
 
 
-def test_nav_and_home_cards(staff):
+def test_nav_and_home_cards(staff, areas):
     page = login(staff.finance).get("/").content.decode()
     assert reverse("payments:payroll_list") in page
     assert reverse("payments:ledger") in page
     caseworker_page = login(staff.caseworker_a).get("/").content.decode()
     assert 'id="nav-payrolls"' not in caseworker_page
     assert 'id="nav-failed"' in caseworker_page
+    # the nav is kept rendered per user's roles (base.html): a role granted shows at once
+    from civil_affairs.areas.models import Role
+    from civil_affairs.areas.services import assignment_create
+
+    assignment_create(user=staff.caseworker_a, area=areas.county, role=Role.FINANCE)
+    assert 'id="nav-payrolls"' in login(staff.caseworker_a).get("/").content.decode()
 
 
 def test_rows_filtered_by_township_only_among_the_users_townships(staff, areas):
