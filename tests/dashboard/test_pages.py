@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import TestCase
 
-from civil_affairs.dashboard import figures, selectors
+from civil_affairs.dashboard import figures, selectors, services
 from civil_affairs.dashboard.figures import Period
 from civil_affairs.dashboard.models import SummaryRefresh, Target
 from tests.conftest import login
@@ -118,3 +118,24 @@ def test_demo_targets_and_first_refresh(areas):
     coverage = Target.objects.filter(figure_key="social_orgs.social_work_coverage")
     assert coverage.filter(year=2023).get().value == Decimal("30")
     assert SummaryRefresh.objects.filter(status="done").count() == 2
+
+
+def test_the_recount_button_is_not_swallowed_by_a_waiting_refresh(staff):
+    """A refresh already waiting answers a second request for one; a recount from every row
+    is queued of its own, and then answers the requests after it."""
+    waiting = services.summary_refresh_start(actor=None, trigger="bank_return")
+    again = services.summary_refresh_start(actor=None, trigger="on_demand")
+    assert again.pk == waiting.pk
+    page = login(staff.finance)
+    assert "按全部支付记录重新统计" in page.get("/dashboard/refresh/").content.decode()
+    response = page.post("/dashboard/refresh/", {"rebuild": "1"})
+    assert response.status_code == 302
+    recount = SummaryRefresh.objects.exclude(pk=waiting.pk).get()
+    assert (recount.trigger, recount.status, recount.requested_by) == (
+        "rebuild",
+        "queued",
+        staff.finance,
+    )
+    page.post("/dashboard/refresh/", {"rebuild": "1"})
+    page.post("/dashboard/refresh/")
+    assert SummaryRefresh.objects.count() == 2
