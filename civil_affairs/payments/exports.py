@@ -48,7 +48,7 @@ def _id_expr(full_id: bool) -> str:
 
 # An approved row keeps the payee and account it was paid to. A row not yet approved (no
 # account stored) shows whom approval would pay now: the payee its program names
-# (providers.payees_sql, joined as x by _PAYEE_JOIN), else the person — never the person for a
+# (providers.payees_sql, joined as x by _payee_join), else the person — never the person for a
 # payee-only program. So a draft's care-subsidy row reads as the caregiver's, as it will be paid.
 def _paid(column: str) -> str:
     return (
