@@ -104,7 +104,9 @@ def household_applications(*, user: Any, household: Household) -> QuerySet[Appli
 
 
 def household_entitlements(*, user: Any, household: Household) -> QuerySet[Entitlement]:
-    members = household.members.values("person_id")
+    # The members' ids as a list, not a subquery: with a subquery inside the OR PostgreSQL
+    # reads every entitlement (300 ms at a million); with a list it reads two indexes.
+    members = list(household.members.values_list("person_id", flat=True))
     return policy.scope(
         user,
         Entitlement.objects.filter(
