@@ -237,6 +237,7 @@ def _not_eligible(message: str) -> ValidationError:
     return ValidationError(message, code="not_eligible")
 
 
+@standards.held()
 def compute(
     *,
     program: str,

@@ -179,6 +179,7 @@ def dead_by(member: HouseholdMember, month: datetime.date) -> bool:
     return death is not None and first_of_month(death) < first_of_month(month)
 
 
+@standards.held()
 def household_means(household: Household, month: datetime.date | None = None) -> Means:
     """The household's means in `month` (default: this month), as the standards then say."""
     from django.utils import timezone

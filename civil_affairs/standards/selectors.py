@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas.models import Area
@@ -25,17 +28,50 @@ def area_chain(area: Area) -> list[Area]:
     return chain
 
 
+# Inside `held()`: every row in force for an (area, month), read once.
+_held: contextvars.ContextVar[dict[tuple[int, datetime.date], list[Standard]] | None] = (
+    contextvars.ContextVar("standards_held", default=None)
+)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Within the block, the standards of an area and month are read from the database once:
+    a household's means ask for twenty of them, and a page that asked twenty times spent
+    most of its time there. Hold them only for one computation or one request, never
+    longer, so that a standard changed since is seen by the next one."""
+    if _held.get() is not None:
+        yield
+        return
+    token = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def _in_force(
+    area: Area, month: datetime.date, depth: dict[int, int], kind: str, variant: str
+) -> list[Standard]:
+    def rows() -> QuerySet[Standard]:
+        return (
+            Standard.objects.filter(area_id__in=depth, valid_from__lte=month)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
+            .select_related("area")
+        )
+
+    memo = _held.get()
+    if memo is None:
+        return list(rows().filter(kind=kind, variant=variant))
+    if (area.pk, month) not in memo:
+        memo[(area.pk, month)] = list(rows())
+    return [row for row in memo[(area.pk, month)] if row.kind == kind and row.variant == variant]
+
+
 def find(kind: str, *, area: Area, month: datetime.date, variant: str = "") -> Standard | None:
     """The row of `kind` in force for `area` in `month`: the nearest area's row wins."""
-    chain = area_chain(area)
-    depth = {a.pk: i for i, a in enumerate(chain)}
-    rows = [
-        row
-        for row in Standard.objects.filter(
-            kind=kind, variant=variant, area_id__in=depth, valid_from__lte=month
-        ).select_related("area")
-        if row.valid_to is None or row.valid_to >= month
-    ]
+    depth = {a.pk: i for i, a in enumerate(area_chain(area))}
+    rows = _in_force(area, month, depth, kind, variant)
     if not rows:
         return None
     return min(rows, key=lambda row: (depth[row.area_id], -row.valid_from.toordinal()))
