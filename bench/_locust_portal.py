@@ -1,6 +1,7 @@
 """The users of the load bench (bench/load.py): caseworkers searching, opening households and
 saving forms, reviewers working their queue, finance on the payroll pages (one of them
-generating a payroll), all at once. Sample ids come from the file LOAD_SAMPLE names."""
+generating a payroll), all at once. Sample ids, the roles' weights and sessions logged in
+before the run come from the file LOAD_SAMPLE names."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ SELECTED = re.compile(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]
 
 
 def _login(user: HttpUser, username: str) -> None:
+    """Take a session logged in before the run; log in only when none is left."""
+    sessions = SAMPLE["sessions"].get(username)
+    if sessions:
+        for name, value in sessions.pop().items():
+            user.client.cookies.set(name, value)
+        return
     page = user.client.get("/login/", name="/login/")
     token = CSRF.search(page.text)
     user.client.post(
@@ -47,7 +54,7 @@ def _form_fields(html: str) -> dict[str, Any]:
 
 
 class Caseworker(HttpUser):
-    weight = 30
+    weight = SAMPLE["weights"]["caseworker_a"]
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
@@ -83,7 +90,7 @@ class Caseworker(HttpUser):
 
 
 class Reviewer(HttpUser):
-    weight = 8
+    weight = SAMPLE["weights"]["reviewer_a"]
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
@@ -105,7 +112,7 @@ class Reviewer(HttpUser):
 
 
 class Approver(HttpUser):
-    weight = 4
+    weight = SAMPLE["weights"]["approver"]
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
@@ -125,7 +132,7 @@ class Approver(HttpUser):
 
 
 class Finance(HttpUser):
-    weight = 3
+    weight = SAMPLE["weights"]["finance"]
     wait_time = between(1, 3)
     generated = False
 
