@@ -146,7 +146,7 @@ class Finance(HttpUser):
     @task(1)
     def generate_once(self) -> None:
         # one payroll for the whole run: the first finance user to get here starts it
-        if Finance.generated:
+        if Finance.generated or not SAMPLE["generate_month"]:  # --no-payroll
             return
         Finance.generated = True
         page = self.client.get("/payments/generate/", name="/payments/generate/")

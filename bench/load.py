@@ -1,7 +1,8 @@
 """Load: caseworkers, reviewers, approvers and finance at once, on the bench data.
 
     .venv/bin/python -m bench load [--persons=1000000] [--users=50] [--seconds=120]
-                                   [--workers=4] [--keep] [--reuse]
+                                   [--workers=4] [--concurrency=2] [--no-payroll]
+                                   [--keep] [--reuse]
 
 Builds (or with --reuse, reuses a kept) database `load_bench`: the demo data (users of every
 role) plus `manage.py bench_data --persons N`. Starts gunicorn (the production server,
@@ -202,6 +203,9 @@ def run(args: list[str]) -> dict[str, Any]:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--concurrency", type=int, default=2, help="the worker's processes")
+    parser.add_argument(
+        "--no-payroll", action="store_true", help="finance only reads (no payroll generated)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept bench database")
     options = parser.parse_args(args)
@@ -259,6 +263,8 @@ def run(args: list[str]) -> dict[str, Any]:
         try:
             _wait_healthy(url)
             sample["weights"] = ROLES
+            if options.no_payroll:
+                sample["generate_month"] = ""
             sample["sessions"], logins = _sessions(url, options.users)
             sample_file.write_text(json.dumps(sample))
             prefix = OUT / "load"
@@ -278,7 +284,9 @@ def run(args: list[str]) -> dict[str, Any]:
                 env=env,
                 check=False,
             )
-            payroll = _payroll_under_load(sample["generate_month"])
+            payroll = (
+                _payroll_under_load(sample["generate_month"]) if sample["generate_month"] else {}
+            )
         finally:
             for server in servers:
                 server.terminate()
