@@ -1,10 +1,8 @@
 """gunicorn's settings for the portal: `gunicorn civil_affairs.wsgi` reads this file from the
 working directory (README, Production). Options on the command line override it."""
 
-import os
-
-bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_WORKERS", "4"))
+bind = "127.0.0.1:8000"
+workers = 4
 threads = 4
 timeout = 120
 # An idle connection is kept longer than a browser's or a proxy's pause between two requests

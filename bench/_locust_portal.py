@@ -14,8 +14,6 @@ from typing import Any
 from locust import HttpUser, between, task
 
 SAMPLE: dict[str, Any] = json.loads(open(os.environ["LOAD_SAMPLE"]).read())  # noqa: SIM115
-PASSWORD = "demo-2026"  # noqa: S105 - the demo logins' documented password
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INPUT = re.compile(r"<input\b[^>]*>")
 NAME = re.compile(r'\bname="([^"]+)"')
 VALUE = re.compile(r'\bvalue="([^"]*)"')
@@ -23,23 +21,9 @@ SELECTED = re.compile(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]
 
 
 def _login(user: HttpUser, username: str) -> None:
-    """Take a session logged in before the run; log in only when none is left."""
-    sessions = SAMPLE["sessions"].get(username)
-    if sessions:
-        for name, value in sessions.pop().items():
-            user.client.cookies.set(name, value)
-        return
-    page = user.client.get("/login/", name="/login/")
-    token = CSRF.search(page.text)
-    user.client.post(
-        "/login/",
-        {
-            "username": username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": token.group(1) if token else "",
-        },
-        name="/login/ (post)",
-    )
+    """Take one of the sessions bench/load.py logged in before the run."""
+    for name, value in SAMPLE["sessions"][username].pop().items():
+        user.client.cookies.set(name, value)
 
 
 def _form_fields(html: str) -> dict[str, Any]:

@@ -99,14 +99,10 @@ def _vacuum() -> None:
     hint bits to set, no autovacuum of a million fresh rows during the run)."""
     from django.db import connection
 
+    from relief.management.commands.bench_data import TABLES
+
     with connection.cursor() as cursor:
-        for table in (
-            "people_person",
-            "relief_household",
-            "relief_householdmember",
-            "relief_entitlement",
-            "relief_entitlementperiod",
-        ):
+        for table in TABLES:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
@@ -121,12 +117,13 @@ def _payroll_under_load(month: str, seconds: float = 900) -> dict[str, Any]:
         if payroll is None or payroll.status != Payroll.Status.GENERATING:
             break
         time.sleep(2)
+    if payroll is None:
+        return {"payroll under load": "not started (no finance user got to it)"}
     if (
-        payroll is None
-        or payroll.generation_finished_at is None
+        payroll.generation_finished_at is None
         or payroll.generation_started_at is None
     ):
-        return {"payroll under load": f"not finished ({payroll and payroll.status})"}
+        return {"payroll under load": f"not finished ({payroll.status})"}
     took = payroll.generation_finished_at - payroll.generation_started_at
     return {
         "payroll under load": payroll.status,
