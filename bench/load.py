@@ -119,10 +119,7 @@ def _payroll_under_load(month: str, seconds: float = 900) -> dict[str, Any]:
         time.sleep(2)
     if payroll is None:
         return {"payroll under load": "not started (no finance user got to it)"}
-    if (
-        payroll.generation_finished_at is None
-        or payroll.generation_started_at is None
-    ):
+    if payroll.generation_finished_at is None or payroll.generation_started_at is None:
         return {"payroll under load": f"not finished ({payroll.status})"}
     took = payroll.generation_finished_at - payroll.generation_started_at
     return {
