@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from civil_affairs.areas import policy
 from civil_affairs.core.money import ZERO
 from civil_affairs.core.months import first_of_month
+from civil_affairs.core.search import PatternOrderBy, starts_with
 from civil_affairs.core.status import history
 from civil_affairs.core.validators import clean_id_number
 
@@ -38,16 +38,6 @@ from .services import reviews
 SEARCH_LIMIT = 50
 
 
-class PatternOrderBy(OrderBy):
-    """ORDER BY <column> USING ~<~: the order of people's name index (varchar_pattern_ops), so
-    that a name-prefix search reads the first page from the index and stops, instead of
-    sorting every match of a common surname. In the C collation the bureau's databases use,
-    it is also the ordinary order of names."""
-
-    # (Django's compiler looks for ASC/DESC in each ORDER BY term; the comment gives it one.)
-    template = "%(expression)s USING ~<~ /* ASC */"
-
-
 def _members(user: Any) -> QuerySet[HouseholdMember]:
     return policy.scope(user, HouseholdMember.objects.select_related("person", "household__area"))
 
@@ -65,7 +55,7 @@ def case_search(
     try:
         number = clean_id_number(query)
     except ValidationError:
-        rows = members.filter(person__name__startswith=query).order_by(
+        rows = members.filter(starts_with("person__name", query)).order_by(
             PatternOrderBy(F("person__name")), "id"
         )
     else:

@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from civil_affairs.areas import policy
+from civil_affairs.core.search import PatternOrderBy, starts_with
 from civil_affairs.core.validators import clean_id_number
 
 from .models import Person
@@ -21,7 +22,7 @@ def person_search(*, user: Any, query: str = "") -> QuerySet[Person]:
     try:
         return people.filter(id_number=clean_id_number(query))
     except ValidationError:  # not an ID number: search names
-        return people.filter(name__startswith=query).order_by("name")
+        return people.filter(starts_with("name", query)).order_by(PatternOrderBy(F("name")), "id")
 
 
 def person_by_id_number(*, user: Any, id_number: str) -> Person | None:

@@ -20,7 +20,9 @@ from civil_affairs.core.months import add_months, first_of_month
 from .. import calc, forms, selectors, services
 
 
-def _page_number(request: HttpRequest) -> int:
+def page_number(request: HttpRequest) -> int:
+    """?page=N of a list paged without counting (a page's rows plus one say whether a next
+    page exists); 1 when absent or not a number."""
     try:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -35,7 +37,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     """The case search: a full ID number or the start of a name; recent households otherwise."""
     policy.require(request.user, "household.view")
     query = request.GET.get("q", "").strip()
-    page = _page_number(request)
+    page = page_number(request)
     limit = selectors.SEARCH_LIMIT
     offset = (page - 1) * limit
     if query:

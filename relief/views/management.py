@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -21,6 +22,7 @@ from civil_affairs.people.selectors import person_by_id_number
 
 from .. import forms, selectors, services
 from ..models import Application, Entitlement, Review
+from .households import page_number
 
 # ---- reviews
 
@@ -84,12 +86,22 @@ def entitlement_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "household.view")
     program = request.GET.get("program", "")
     status = request.GET.get("status", "")
-    rows = selectors.entitlement_list(user=request.user, program=program, status=status)
+    page = page_number(request)
+    limit = selectors.SEARCH_LIMIT
+    offset = (page - 1) * limit
+    rows = list(
+        selectors.entitlement_list(user=request.user, program=program, status=status)[
+            offset : offset + limit + 1
+        ]
+    )
     return render(
         request,
         "relief/entitlement_list.html",
         {
-            "rows": rows[:200],
+            "rows": rows[:limit],
+            "page_number": page,
+            "has_next": len(rows) > limit,
+            "filters": urlencode({"program": program, "status": status}),
             "program": program,
             "status": status,
             "programs": Entitlement._meta.get_field("program").choices,
