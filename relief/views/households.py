@@ -19,12 +19,14 @@ from civil_affairs.core.months import add_months, first_of_month
 
 from .. import calc, forms, selectors, services
 
+LAST_PAGE = 100_000  # beyond it an offset would overflow the database's integers
+
 
 def page_number(request: HttpRequest) -> int:
     """?page=N of a list paged without counting (a page's rows plus one say whether a next
-    page exists); 1 when absent or not a number."""
+    page exists); 1 when absent or not a number, at most LAST_PAGE."""
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        return min(max(1, int(request.GET.get("page", "1"))), LAST_PAGE)
     except ValueError:
         return 1
 

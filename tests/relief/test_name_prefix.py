@@ -76,3 +76,6 @@ def test_entitlement_list_pages_without_counting_and_keeps_its_filters(staff, ar
     assert "<td>领取人0<" in second
     assert "<td>领取人1<" in second
     assert 'id="next-page"' not in second
+    # a page number past any list, or beyond the database's integers, is an empty page
+    for page in ("9" * 30, "-3", "x"):
+        assert client.get(url, {"page": page}).status_code == 200
