@@ -26,6 +26,9 @@ class PatternOrderBy(OrderBy):
 
 
 class _PatternLookup(Lookup):
+    """A comparison in the name index's operators, used as an expression (never registered
+    as a field lookup)."""
+
     operator = ""
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
@@ -35,12 +38,10 @@ class _PatternLookup(Lookup):
 
 
 class _AtLeast(_PatternLookup):
-    lookup_name = "pattern_gte"
     operator = "~>=~"
 
 
 class _Below(_PatternLookup):
-    lookup_name = "pattern_lt"
     operator = "~<~"
 
 

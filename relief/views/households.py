@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -57,6 +58,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "rows": rows[:limit],
             "page_number": page,
             "has_next": has_next,
+            "filters": urlencode({"q": query}),
             "may_create": policy.may(request.user, "household.create"),
             "may_import": policy.may(request.user, "household.import"),
         },
