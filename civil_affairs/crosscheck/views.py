@@ -40,15 +40,12 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
     queue = selectors.warning_queue(user=request.user, filters=filters.filters())
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "crosscheck/warning_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
             "bulk": BulkForm(),
             "may_resolve": policy.may(request.user, "warning.resolve"),
         },

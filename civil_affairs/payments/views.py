@@ -51,13 +51,6 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _query_string(request: HttpRequest) -> str:
-    """The page's filters, for the pager's links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _attachment(stream: Any, name: str, content_type: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -82,7 +75,6 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Payroll.Status.choices,
-            "query_string": _query_string(request),
             "may_generate": may_generate,
             "form": forms.GenerateForm(user=request.user) if may_generate else None,
         },
@@ -272,7 +264,6 @@ def payroll_rows(request: HttpRequest, pk: int) -> HttpResponse:
             "payroll": payroll,
             "page": page,
             "filters": request.GET,
-            "query_string": _query_string(request),
             "may_hold": _actions(request.user, payroll)["hold"],
             "statuses": Payment.Status.choices,
             "programs": [(p, program_label(p)) for p in payroll.programs],
@@ -521,7 +512,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "form": form,
             "may_manage": may_manage,
             "reversed_ids": reversed_ids,
-            "query_string": _query_string(request),
         },
     )
 
@@ -559,7 +549,6 @@ def overpayment_list(request: HttpRequest) -> HttpResponse:
             "statuses": Overpayment.Status.choices,
             "may_recover": policy.may(request.user, "overpayment.recover"),
             "may_waive": policy.may(request.user, "overpayment.waive"),
-            "query_string": _query_string(request),
         },
     )
 
@@ -620,7 +609,6 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             page=Paginator(lines, PAGE).get_page(request.GET.get("page")),
             summary=selectors.reconciliation_summary(user=request.user, run=run),
             as_of=[(program_label(p), m[:7]) for p, m in sorted(run.as_of.items())],
-            query_string=_query_string(request),
         )
     return render(request, "payments/reconciliation.html", context)
 

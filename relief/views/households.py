@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -58,7 +57,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "rows": rows[:limit],
             "page_number": page,
             "has_next": has_next,
-            "filters": urlencode({"q": query}),
             "may_create": policy.may(request.user, "household.create"),
             "may_import": policy.may(request.user, "household.import"),
         },

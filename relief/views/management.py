@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civil_affairs.areas import policy
@@ -101,7 +100,6 @@ def entitlement_list(request: HttpRequest) -> HttpResponse:
             "rows": rows[:limit],
             "page_number": page,
             "has_next": len(rows) > limit,
-            "filters": urlencode({"program": program, "status": status}),
             "program": program,
             "status": status,
             "programs": Entitlement._meta.get_field("program").choices,

@@ -296,6 +296,6 @@ def test_rows_pages_keep_their_filters(staff, areas):
     client = login(staff.finance)
     url = reverse("payments:payroll_rows", args=[payroll.pk])
     page = client.get(url, {"status": "pending", "program": "dibao"}).content.decode()
-    assert "?status=pending&amp;program=dibao&page=2" in page
+    assert "?status=pending&amp;program=dibao&amp;page=2" in page
     second = client.get(url, {"status": "pending", "program": "dibao", "page": 2}).content.decode()
     assert second.count('<tr id="row-') == 5
