@@ -54,9 +54,14 @@ WHERE e.program = %(program)s
   AND NOT (e.status = 'stopped' AND e.end_month IS NULL){where}
 """
 
+# An agreement ends with its caregiver's death (a death in the month counts from the next
+# one, as relief.means.dead_by): from then on the person is paid the whole amount until a new
+# caregiver is named, and care already paid for those months is listed by reconciliation.
 IN_AGREEMENT = (
     "e.caregiver_id IS NOT NULL AND e.caregiver_from <= m.month "
-    "AND (e.caregiver_to IS NULL OR m.month <= e.caregiver_to)"
+    "AND (e.caregiver_to IS NULL OR m.month <= e.caregiver_to) "
+    "AND NOT EXISTS (SELECT FROM people_person c "
+    "WHERE c.id = e.caregiver_id AND c.death_date < m.month)"
 )
 CARE_PART = "LEAST(coalesce((p.basis->>'care')::numeric, 0), p.monthly_amount)"
 
