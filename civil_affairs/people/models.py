@@ -2,7 +2,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,6 +58,17 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.masked_id_number}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.death_date is None:
+            return
+        if self.death_date > timezone.localdate():
+            raise ValidationError({"death_date": _("A date of death cannot be in the future.")})
+        if self.birth_date and self.death_date < self.birth_date:
+            raise ValidationError(
+                {"death_date": _("A date of death cannot be before the birth date.")}
+            )
 
     @property
     def masked_id_number(self) -> str:

@@ -397,14 +397,11 @@ def test_a_draft_shows_whom_approval_will_pay(staff, areas, tmp_path):
     assert _export(draft, tmp_path, full_id=True) == expected
 
 
-FEB = datetime.date(2027, 2, 1)
-
-
 def test_the_caregivers_death_ends_the_agreement_in_the_month_after(staff, areas):
-    """The caregiver dies on 20 December: December's care is still theirs; from January the
-    elder is paid the whole amount, whether the death is on file before January's payroll or
-    only after it (then January's care, paid to the dead caregiver, is listed as overpaid and
-    the elder is paid the difference)."""
+    """The caregiver dies on 20 November: November's care is still theirs; from December the
+    elder is paid the whole amount. The death reaches the bureau after December was paid
+    split: January's payroll pays the elder December's care part, and reconciliation lists
+    December's care, paid to the dead caregiver, as overpaid."""
     from civil_affairs.people import services as people_services
 
     elder, support, caregiver = _dispersed(staff, areas)
@@ -412,23 +409,21 @@ def test_the_caregivers_death_ends_the_agreement_in_the_month_after(staff, areas
         actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=NOV
     )
     approved(generate(staff.finance, NOV), staff)
-    approved(generate(staff.finance, DEC), staff)
-    january = approved(generate(staff.finance, JAN), staff)
-    assert [(p, a) for p, _m, a, _n, _b in _paid(january)] == [
+    december = approved(generate(staff.finance, DEC), staff)
+    assert [(p, a) for p, _m, a, _n, _b in _paid(december)] == [
         ("extreme_poverty", Decimal("988.00")),
         ("extreme_poverty_care", Decimal("300.00")),
     ]
-    # the death comes to the bureau in February
     people_services.person_update(
-        actor=staff.caseworker_a, person=caregiver, death_date=datetime.date(2026, 12, 20)
+        actor=staff.caseworker_a, person=caregiver, death_date=datetime.date(2026, 11, 20)
     )
-    february = approved(generate(staff.finance, FEB), staff)
-    assert _paid(february) == [
-        ("extreme_poverty", "01", Decimal("300.00"), "", elder.bank_account),
-        ("extreme_poverty", "02", Decimal("1288.00"), "", elder.bank_account),
+    january = approved(generate(staff.finance, JAN), staff)
+    assert _paid(january) == [
+        ("extreme_poverty", "01", Decimal("1288.00"), "", elder.bank_account),
+        ("extreme_poverty", "12", Decimal("300.00"), "", elder.bank_account),
     ]
     assert [(d.person_id, d.program, d.month, d.owed, d.paid) for d in _differences()] == [
-        (elder.pk, "extreme_poverty_care", JAN, Decimal("0.00"), Decimal("300.00"))
+        (elder.pk, "extreme_poverty_care", DEC, Decimal("0.00"), Decimal("300.00"))
     ]
     page = login(staff.caseworker_a).get(f"/relief/entitlements/{support.pk}/").content.decode()
-    assert "2026-12-20" in page
+    assert "2026-11-20" in page

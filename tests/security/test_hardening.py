@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from civil_affairs.areas.models import Area
@@ -225,6 +226,19 @@ def test_a_death_date_is_taken_by_the_admin_and_the_api(users):
     )
     assert response.status_code == 201, response.content
     assert response.json()["death_date"] == "2026-02-01"
+    # a date of death in the future, or before the birth, is refused by name
+    person = Person.objects.get(pk=response.json()["id"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for day, message in ((tomorrow, "晚于今天"), (datetime.date(1950, 2, 2), "早于出生日期")):
+        response = client.patch(
+            f"/api/people/{person.pk}/",
+            {"death_date": day.isoformat()},
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert message in " ".join(response.json()["death_date"])
+    person.refresh_from_db()
+    assert person.death_date == datetime.date(2026, 2, 1)
 
 
 def test_a_json_list_sent_to_an_application_step_is_bad_input(users):
