@@ -220,9 +220,14 @@ def entitlement_set_payee(
             raise ValidationError({"caregiver": _("Choose the contracted caregiver.")})
         if caregiver_id == entitlement.person_id:
             raise ValidationError({"caregiver": _("The caregiver is someone else.")})
-        if not policy.scope(actor, Person.objects.filter(pk=caregiver_id)).exists():
+        caregiver = policy.scope(actor, Person.objects.filter(pk=caregiver_id)).first()
+        if caregiver is None:
             raise ValidationError(
                 {"caregiver": _("No one with this ID number is on file in your areas.")}
+            )
+        if caregiver.death_date is not None:
+            raise ValidationError(
+                {"caregiver": _("This person's death is on file: choose another caregiver.")}
             )
         if caregiver_from is None:
             raise ValidationError({"caregiver_from": _("Give the agreement's first month.")})

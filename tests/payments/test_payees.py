@@ -397,6 +397,9 @@ def test_a_draft_shows_whom_approval_will_pay(staff, areas, tmp_path):
     assert _export(draft, tmp_path, full_id=True) == expected
 
 
+FEB = datetime.date(2027, 2, 1)
+
+
 def test_the_caregivers_death_ends_the_agreement_in_the_month_after(staff, areas):
     """The caregiver dies on 20 November: November's care is still theirs; from December the
     elder is paid the whole amount. The death reaches the bureau after December was paid
@@ -427,3 +430,12 @@ def test_the_caregivers_death_ends_the_agreement_in_the_month_after(staff, areas
     ]
     page = login(staff.caseworker_a).get(f"/relief/entitlements/{support.pk}/").content.decode()
     assert "2026-11-20" in page
+    # a dead person cannot be named caregiver again
+    with pytest.raises(ValidationError) as info:
+        relief_services.entitlement_set_payee(
+            actor=staff.caseworker_a,
+            entitlement=support,
+            caregiver_id=caregiver.pk,
+            caregiver_from=FEB,
+        )
+    assert list(info.value.message_dict) == ["caregiver"]
