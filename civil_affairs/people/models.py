@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +11,7 @@ from civil_affairs.core.models import TimeStampedModel
 from civil_affairs.core.validators import (
     mask_account,
     mask_id_number,
+    not_future,
     validate_bank_account,
     validate_id_number,
     validate_no_formula,
@@ -63,8 +63,7 @@ class Person(TimeStampedModel):
         super().clean()
         if self.death_date is None:
             return
-        if self.death_date > timezone.localdate():
-            raise ValidationError({"death_date": _("A date of death cannot be in the future.")})
+        not_future(self.death_date, "death_date")
         if self.birth_date and self.death_date < self.birth_date:
             raise ValidationError(
                 {"death_date": _("A date of death cannot be before the birth date.")}

@@ -225,7 +225,8 @@ def entitlement_set_payee(
             raise ValidationError(
                 {"caregiver": _("No one with this ID number is on file in your areas.")}
             )
-        if caregiver.death_date is not None:
+        # a dead caregiver's own agreement may still be ended with its last month
+        if caregiver.death_date is not None and caregiver_id != entitlement.caregiver_id:
             raise ValidationError(
                 {"caregiver": _("This person's death is on file: choose another caregiver.")}
             )
@@ -274,11 +275,15 @@ def _keep_paid_months(
         programs=with_parts([Program.EXTREME_POVERTY.value]),
     )
     before = entitlement.caregiver_from if entitlement.caregiver_id else None
+    before_last = entitlement.caregiver_to
+    died = entitlement.caregiver.death_date if entitlement.caregiver else None
+    if died is not None:  # the agreement ended with its caregiver's death (relief/payroll.py)
+        died_month = first_of_month(died)
+        before_last = died_month if before_last is None else min(before_last, died_month)
     changed = sorted(
         month
         for month in paid
-        if _in_agreement(month, before, entitlement.caregiver_to)
-        != _in_agreement(month, first, last)
+        if _in_agreement(month, before, before_last) != _in_agreement(month, first, last)
     )
     if changed:
         raise ValidationError(

@@ -430,12 +430,58 @@ def test_the_caregivers_death_ends_the_agreement_in_the_month_after(staff, areas
     ]
     page = login(staff.caseworker_a).get(f"/relief/entitlements/{support.pk}/").content.decode()
     assert "2026-11-20" in page
-    # a dead person cannot be named caregiver again
-    with pytest.raises(ValidationError) as info:
+    # the dead caregiver's agreement can still be ended with its last month (November)...
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a,
+        entitlement=support,
+        caregiver_id=caregiver.pk,
+        caregiver_from=NOV,
+        caregiver_to=NOV,
+    )
+    support.refresh_from_db()
+    assert (support.caregiver_id, support.caregiver_to) == (caregiver.pk, NOV)
+    # months after the death are paid (whole, with the arrears): no successor on this agreement
+    with pytest.raises(ValidationError, match="2026-12"):
         relief_services.entitlement_set_payee(
             actor=staff.caseworker_a,
             entitlement=support,
+            caregiver_id=PersonFactory(area=areas.village_a).pk,
+            caregiver_from=NOV,
+        )
+    # ...and a dead person is not named caregiver of another elder
+    _other, other_support, _nobody = _dispersed(staff, areas)
+    with pytest.raises(ValidationError) as info:
+        relief_services.entitlement_set_payee(
+            actor=staff.caseworker_a,
+            entitlement=other_support,
             caregiver_id=caregiver.pk,
             caregiver_from=FEB,
         )
     assert list(info.value.message_dict) == ["caregiver"]
+
+
+def test_a_new_caregiver_after_a_death_takes_the_months_not_yet_paid(staff, areas):
+    """The death is on file before December's payroll: a new caregiver, on the agreement that
+    began in November, is paid December's care; November stays paid to the dead caregiver."""
+    from civil_affairs.people import services as people_services
+
+    elder, support, caregiver = _dispersed(staff, areas)
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=caregiver.pk, caregiver_from=NOV
+    )
+    approved(generate(staff.finance, NOV), staff)
+    people_services.person_update(
+        actor=staff.caseworker_a, person=caregiver, death_date=datetime.date(2026, 11, 20)
+    )
+    successor = PersonFactory(
+        area=areas.village_a, bank_name="农商银行", bank_account="6217000099990000"
+    )
+    relief_services.entitlement_set_payee(
+        actor=staff.caseworker_a, entitlement=support, caregiver_id=successor.pk, caregiver_from=NOV
+    )
+    december = approved(generate(staff.finance, DEC), staff)
+    assert _paid(december) == [
+        ("extreme_poverty", "12", Decimal("988.00"), "", elder.bank_account),
+        ("extreme_poverty_care", "12", Decimal("300.00"), successor.name, "6217000099990000"),
+    ]
+    assert _differences() == []
